@@ -1,0 +1,16 @@
+// The bindings and variables the worker receives, as declared in wrangler.toml.
+import type { RoomDurableObject } from "../durable/room-durable-object";
+
+export interface Env {
+  readonly DB: D1Database;
+  readonly ROOMS: DurableObjectNamespace<RoomDurableObject>;
+  readonly EVENTS: Queue<unknown>;
+  readonly MEDIA: R2Bucket;
+  readonly EPHEMERAL: KVNamespace;
+  readonly SERVER_NAME: string;
+  readonly PUBLIC_BASE_URL: string;
+  readonly REGISTRATION: string;
+  readonly KEY_VALIDITY_MS: string;
+  /** Optional secret: a base64 ed25519 seed that overrides the generated signing key. */
+  readonly SIGNING_KEY_SEED?: string;
+}
