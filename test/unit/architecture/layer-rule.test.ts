@@ -5,7 +5,16 @@ import { describe, expect, it } from "vitest";
 
 const SRC = path.resolve(import.meta.dirname, "../../../src");
 
-type Layer = "protocol" | "commands" | "durable" | "projections" | "readmodels" | "api" | "platform" | "root";
+type Layer =
+  | "protocol"
+  | "commands"
+  | "durable"
+  | "projections"
+  | "readmodels"
+  | "accounts"
+  | "api"
+  | "platform"
+  | "root";
 
 /** Which layers (and packages) each layer may import. `durable-client` means durable/*-client.ts only. */
 const ALLOWED: Record<Layer, { layers: readonly (Layer | "durable-client")[]; packages: readonly RegExp[] }> = {
@@ -14,13 +23,15 @@ const ALLOWED: Record<Layer, { layers: readonly (Layer | "durable-client")[]; pa
   durable: { layers: ["durable", "commands", "protocol", "platform"], packages: [/^effect$/, /^cloudflare:workers$/] },
   projections: { layers: ["projections", "protocol", "platform"], packages: [/^effect$/] },
   readmodels: { layers: ["readmodels", "protocol", "platform"], packages: [/^effect$/] },
+  // Accounts, devices and tokens are plain D1 records, not event-sourced (see docs/ARCHITECTURE.md).
+  accounts: { layers: ["accounts", "protocol", "platform"], packages: [/^effect$/, /^@noble\/hashes\//] },
   api: {
-    layers: ["api", "readmodels", "protocol", "platform", "durable-client"],
+    layers: ["api", "readmodels", "accounts", "protocol", "platform", "durable-client"],
     packages: [/^effect$/, /^hono(\/.*)?$/],
   },
   platform: { layers: ["platform", "protocol"], packages: [/^effect$/, /^cloudflare:workers$/] },
   root: {
-    layers: ["protocol", "commands", "durable", "projections", "readmodels", "api", "platform", "root"],
+    layers: ["protocol", "commands", "durable", "projections", "readmodels", "accounts", "api", "platform", "root"],
     packages: [/^effect$/, /^hono(\/.*)?$/, /^cloudflare:workers$/],
   },
 };
