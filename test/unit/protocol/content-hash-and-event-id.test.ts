@@ -116,3 +116,14 @@ describe("v12 room IDs", () => {
     expect(roomId).toMatch(/^![A-Za-z0-9_-]{43}$/);
   });
 });
+
+describe("room versions 1–5 tolerate non-canonical numbers (known gap in lead-owned canonical-json.ts)", () => {
+  // v1–v5 power levels may legally hold floats (rooms/fragments/v1-floaty-power-levels.md) and the
+  // appendix asks servers to handle such JSON where possible. `users` survives redaction, so the
+  // reference hash must encode the float; encodeCanonicalJson rejects floats for every version.
+  // `it.fails` keeps the suite green while documenting the gap; remove `.fails` once a lenient mode exists.
+  it.fails("a v5 power levels event with a float level has an event ID", () => {
+    const pl: JsonObject = { ...event, type: "m.room.power_levels", state_key: "", content: { users: { "@bob:x": 50.57 } } };
+    expect(computeEventId(rules("5"), pl).ok).toBe(true);
+  });
+});
