@@ -21,7 +21,8 @@ const ALLOWED: Record<Layer, { layers: readonly (Layer | "durable-client")[]; pa
   protocol: { layers: ["protocol"], packages: [/^@noble\/(curves|hashes)\//, /^effect$/] },
   commands: { layers: ["commands", "protocol"], packages: [/^effect$/] },
   durable: { layers: ["durable", "commands", "protocol", "platform"], packages: [/^effect$/, /^cloudflare:workers$/] },
-  projections: { layers: ["projections", "protocol", "platform"], packages: [/^effect$/] },
+  // Projections read the log entry schema from commands/ (pure data); they never call decide.
+  projections: { layers: ["projections", "commands", "protocol", "platform"], packages: [/^effect$/] },
   readmodels: { layers: ["readmodels", "protocol", "platform"], packages: [/^effect$/] },
   // Accounts, devices and tokens are plain D1 records, not event-sourced (see docs/ARCHITECTURE.md).
   accounts: { layers: ["accounts", "protocol", "platform"], packages: [/^effect$/, /^@noble\/hashes\//] },
