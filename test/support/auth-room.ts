@@ -94,7 +94,7 @@ export function standardRoom(
   createContent: JsonObject = {},
 ): TestRoom {
   const room = newRoom(version, createContent);
-  const creatorLevel = room.rules.privilegedCreators ? {} : { [ALICE]: 100 };
+  const creatorLevel: JsonObject = room.rules.privilegedCreators ? {} : { [ALICE]: 100 };
   return withState(
     room,
     member(room, ALICE, ALICE, "join"),

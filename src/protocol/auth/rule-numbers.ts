@@ -102,5 +102,6 @@ export function powerLevelRules(rules: RoomVersionRules) {
 /** A fixed sub-rule number, e.g. `sub(invite, 1, 5)` is "x.y.1.5". */
 export const sub = (parent: string, ...path: number[]): string => [parent, ...path].join(".");
 
-export const reject = (rule: string, reason: string): Result<never, AuthRejection> =>
-  err({ _tag: "AuthRejection", rule, reason });
+export const rejection = (rule: string, reason: string): AuthRejection => ({ _tag: "AuthRejection", rule, reason });
+
+export const reject = (rule: string, reason: string): Result<never, AuthRejection> => err(rejection(rule, reason));
