@@ -262,7 +262,6 @@ class Parser {
   }
 }
 
-
 /**
  * Parses JSON text strictly: RFC 8259 syntax, no duplicate keys, integers within the Matrix
  * canonical range and no fractions or exponents (unless `allowFloats`), bounded nesting, no
