@@ -83,9 +83,8 @@ function authorizeJoin({ rules, event, state, power }: MemberCheck, target: stri
   if (current === "ban") return reject(n.banned, "sender is banned");
   const joinRule = joinRuleOf(state);
   const invitedOrJoined = current === "invite" || current === "join";
-  if (joinRule === "invite" || (rules.knocking && joinRule === "knock")) {
-    return invitedOrJoined ? ok(undefined) : reject(n.invite, `join rule is ${joinRule} and sender is not invited`);
-  }
+  // "allow if invited or joined" does not reject otherwise: an uninvited join falls to the last rule.
+  if ((joinRule === "invite" || (rules.knocking && joinRule === "knock")) && invitedOrJoined) return ok(undefined);
   if (
     n.restricted !== undefined &&
     (joinRule === "restricted" || (rules.knockRestrictedJoinRule && joinRule === "knock_restricted"))
