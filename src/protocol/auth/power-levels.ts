@@ -25,7 +25,7 @@ export function parsePowerLevelValue(rules: RoomVersionRules, value: unknown): n
   if (typeof value === "number") {
     if (Number.isInteger(value)) return value;
     if (rules.integerPowerLevels || !Number.isFinite(value)) return undefined;
-    return Math.trunc(value);
+    return Math.trunc(value) + 0; // + 0 turns -0 into 0
   }
   if (typeof value === "string" && !rules.integerPowerLevels && STRINGY_INTEGER.test(value)) {
     const n = Number(value.trim());
