@@ -1,10 +1,36 @@
-// The HTTP application: every route group mounted on one Hono app.
+// The HTTP application: error handling, CORS and every route group mounted on one Hono app.
 import { Hono } from "hono";
-import type { Env } from "../platform/env";
+import { liveServices, type ServicesFor } from "../platform/services";
+import type { AppEnv } from "./app-env";
+import { versionsRoutes } from "./client/versions";
+import { cors } from "./cors";
+import { makeNotFound, onError } from "./error-handlers";
+import { serverKeysRoutes } from "./keys/server-keys";
+import { wellKnownRoutes } from "./well-known";
 
-export type AppEnv = { Bindings: Env };
+export type { AppEnv } from "./app-env";
 
-export function createApp(): Hono<AppEnv> {
+export interface AppOptions {
+  /** Builds the platform services per request; tests pass fixed ones. */
+  readonly services?: ServicesFor;
+  /** Extra routes mounted before the error handlers (tests mount probes here). */
+  readonly extraRoutes?: Hono<AppEnv>;
+}
+
+export function createApp(options: AppOptions = {}): Hono<AppEnv> {
+  const services = options.services ?? liveServices;
   const app = new Hono<AppEnv>();
+  app.use("*", async (c, next) => {
+    c.set("services", services);
+    await next();
+  });
+  app.use("/_matrix/*", cors);
+  app.use("/.well-known/*", cors);
+  app.route("/", versionsRoutes);
+  app.route("/", wellKnownRoutes);
+  app.route("/", serverKeysRoutes);
+  if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);
+  app.onError(onError);
+  app.notFound(makeNotFound(app));
   return app;
 }
