@@ -16,6 +16,11 @@ export type TokenExpired = { readonly _tag: "TokenExpired"; readonly reason: str
  * holds a copy. The whole session was revoked; M_UNKNOWN_TOKEN with soft_logout false.
  */
 export type RefreshTokenReused = { readonly _tag: "RefreshTokenReused"; readonly reason: string };
+/**
+ * Many concurrent refreshes of one token kept overtaking each other; nothing was revoked. Map to
+ * 429 M_LIMIT_EXCEEDED with a short retry_after_ms, so the client simply repeats the call.
+ */
+export type RefreshConflict = { readonly _tag: "RefreshConflict"; readonly reason: string };
 /** The account is locked: M_USER_LOCKED with soft_logout true. */
 export type UserLocked = { readonly _tag: "UserLocked"; readonly reason: string };
 /** The account is deactivated: M_USER_DEACTIVATED (login) or M_UNKNOWN_TOKEN (token use). */
@@ -45,6 +50,7 @@ export type AccountError =
   | UnknownToken
   | TokenExpired
   | RefreshTokenReused
+  | RefreshConflict
   | UserLocked
   | UserDeactivated
   | RegistrationTokenInvalid

@@ -3,6 +3,7 @@ import type { UserId } from "../protocol/identifiers/brand";
 import { err, ok, type Result } from "../protocol/result";
 import {
   accountError,
+  type RefreshConflict,
   type RefreshTokenReused,
   type TokenExpired,
   type UnknownToken,
@@ -211,7 +212,9 @@ async function revokeSession(db: D1Database, sessionId: string, now: number): Pr
   ]);
 }
 
-export type RefreshError = UnknownToken | TokenExpired | RefreshTokenReused | UserLocked;
+const MAX_REFRESH_ATTEMPTS = 8;
+
+export type RefreshError = UnknownToken | TokenExpired | RefreshTokenReused | RefreshConflict | UserLocked;
 
 /**
  * POST /refresh with rotation. The presented token's access token dies at once; the presented
@@ -228,7 +231,8 @@ export async function refreshSession(
 ): Promise<Result<IssuedTokens, RefreshError>> {
   const oldHash = hashToken(refreshToken);
   // A lost compare-and-swap means a concurrent refresh or first use changed the row: re-read it.
-  for (let attempt = 0; attempt < 3; attempt++) {
+  // Each round at least one contender wins, so this bounds what one burst of retries can cost.
+  for (let attempt = 0; attempt < MAX_REFRESH_ATTEMPTS; attempt++) {
     const row = await db
       .prepare(
         `SELECT r.user_id, r.device_id, r.session_id, r.expires_ts, r.parent_hash, r.next_hash, r.dead_ts,
@@ -297,7 +301,7 @@ export async function refreshSession(
       });
     }
   }
-  return err(accountError("UnknownToken", "refresh token changed concurrently; retry"));
+  return err(accountError("RefreshConflict", "the refresh token was being refreshed concurrently; retry"));
 }
 
 /**
