@@ -104,7 +104,7 @@ describe("checkPduFormat", () => {
     expect(error(v5, { ...valid, depth: 1.5 })).toMatchObject({ reason: "wrong_type", field: "depth" });
   });
   it("v12: the create event has no room_id; every other event needs one", () => {
-    const create = { ...valid, type: "m.room.create", state_key: "", prev_events: [], auth_events: [] };
+    const create: JsonObject = { ...valid, type: "m.room.create", state_key: "", prev_events: [], auth_events: [] };
     const { room_id: _r, ...noRoom } = create;
     expect(error(v12, noRoom)).toBeUndefined();
     expect(error(v10, noRoom)).toMatchObject({ reason: "missing_field", field: "room_id" });
