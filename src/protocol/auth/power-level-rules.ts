@@ -62,6 +62,10 @@ const entriesOf = (content: JsonObject, key: string): JsonObject => {
   return isJsonObject(value) ? value : {};
 };
 
+/** Own properties only: event types such as "constructor" must not read Object.prototype. */
+const own = (object: JsonObject, key: string): JsonValue | undefined =>
+  Object.hasOwn(object, key) ? object[key] : undefined;
+
 interface Alteration {
   readonly key: string;
   readonly current: Level;
@@ -73,8 +77,8 @@ function alterations(rules: RoomVersionRules, current: JsonObject, next: JsonObj
   const all = keys ?? [...new Set([...Object.keys(current), ...Object.keys(next)])];
   const out: Alteration[] = [];
   for (const key of all) {
-    const a = readLevel(rules, current[key]);
-    const b = readLevel(rules, next[key]);
+    const a = readLevel(rules, own(current, key));
+    const b = readLevel(rules, own(next, key));
     if (a !== b || a === "invalid") out.push({ key, current: a, next: b });
   }
   return out;
@@ -98,7 +102,7 @@ export function authorizePowerLevels(
   if (n.creatorsInUsers !== undefined) {
     const users = entriesOf(content, "users");
     for (const creator of roomCreators(rules, state("m.room.create", ""))) {
-      if (creator in users) return reject(n.creatorsInUsers, `creator ${creator} cannot be listed in users`);
+      if (Object.hasOwn(users, creator)) return reject(n.creatorsInUsers, `creator ${creator} cannot be listed in users`);
     }
   }
   const previous = state("m.room.power_levels", "");

@@ -1,5 +1,5 @@
 // Rule 9 (v10) / rule 10 (v12): m.room.power_levels, including v12's creators who cannot be listed in users.
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { authorizeEvent } from "../../../../src/protocol/auth/authorize-event";
 import type { JsonObject } from "../../../../src/protocol/json-value";
 import { expectAllowed, expectRejected } from "../../../support/auth-assert";
@@ -85,6 +85,13 @@ describe.each([
     expectRejected(check(change(users({ [CAROL]: 51 }))), n.usersAdd);
     expectRejected(check(change(users({ [BOB]: 51 }))), n.usersAdd);
     expectAllowed(check(change(users({ [CAROL]: 50 }))));
+  });
+  it(`${n.mapAdd}: event types named like Object.prototype members are ordinary keys`, () => {
+    const events = current["events"] as JsonObject;
+    const odd = JSON.parse('{"constructor": 10, "toString": 20, "__proto__": 30}') as JsonObject;
+    expect(Object.keys(odd)).toContain("__proto__");
+    expectAllowed(check(change({ events: { ...events, ...odd } })));
+    expectRejected(check(change({ events: { ...events, constructor: 51 } })), n.mapAdd);
   });
   it("the sender's level comes from the current state, not the new event", () => {
     expectRejected(check(change({ ban: 75, ...users({ [BOB]: 80 }) })), `${n.top}.2`);
