@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import type { RoomEvent } from "../../src/protocol/pdu";
 import type { Result } from "../../src/protocol/result";
 import type { RoomVersionRules } from "../../src/protocol/room-versions";
-import { resolveState } from "../../src/protocol/state-res/resolve-state";
+import { resolveState, type ResolveStateOptions } from "../../src/protocol/state-res/resolve-state";
 import type { StateResError } from "../../src/protocol/state-res/state-res-error";
 
 /** mulberry32: a tiny deterministic PRNG, so failures reproduce. */
@@ -42,13 +42,14 @@ export function resolveShuffled(
   rules: RoomVersionRules,
   stateSets: readonly ReadonlyMap<string, string>[],
   fetch: (eventId: string) => RoomEvent | undefined,
+  options: ResolveStateOptions = {},
 ): Result<Map<string, string>, StateResError> {
-  const first = resolveState(rules, stateSets, fetch);
+  const first = resolveState(rules, stateSets, fetch, options);
   const expected = snapshot(first);
   for (const seed of SEEDS) {
     const random = seededRandom(seed);
     const sets = shuffled(stateSets, random).map((s) => new Map(shuffled([...s], random)));
-    expect(snapshot(resolveState(rules, sets, fetch)), `seed ${seed}`).toEqual(expected);
+    expect(snapshot(resolveState(rules, sets, fetch, options)), `seed ${seed}`).toEqual(expected);
   }
   return first;
 }

@@ -125,6 +125,15 @@ describe.each(VERSIONS)("state resolution in room version %s", (version) => {
     expect(result.ok && Object.fromEntries(result.value)).toEqual(Object.fromEntries(room.state(base)));
   });
 
+  it("returns a single state map, or nothing for no maps, unchanged", () => {
+    const room = new StateResRoom(version);
+    const base = standardStart(room, {}, [BOB]);
+    const one = resolveShuffled(room.rules, [room.state(base)], room.fetch);
+    expect(one.ok && Object.fromEntries(one.value)).toEqual(Object.fromEntries(room.state(base)));
+    const none = resolveShuffled(room.rules, [], room.fetch);
+    expect(none.ok && none.value.size).toBe(0);
+  });
+
   it("fails closed when a state event is missing", () => {
     const room = new StateResRoom(version);
     const base = standardStart(room, {}, [BOB]);
@@ -157,19 +166,26 @@ describe("v2.1 (room version 12) against v2 (room version 11)", () => {
    * Replayed over the unconflicted state, where Alice is gone, both join rules fail and the room
    * loses its join rule; replayed from empty, each is checked against its own auth events.
    */
-  function outdatedJoinRule(version: string) {
+  function outdatedJoinRule(version: string, isRejected?: (id: string) => boolean) {
     const room = new StateResRoom(version);
     const base = standardStart(room, {}, [BOB], "invite");
     const open = room.joinRule("$PUBLIC", base, ALICE, "public");
     const carol = room.member("$CJOIN", open, CAROL, CAROL, "join");
     const left = room.member("$ALEFT", carol, ALICE, ALICE, "leave");
     const outdated = new Map(room.state(left)).set(JR, "$IJR");
-    return resolveForks(room, [left, outdated]);
+    const result = resolveShuffled(room.rules, [room.state(left), outdated], room.fetch, isRejected ? { isRejected } : {});
+    if (!result.ok) throw new Error(result.error.reason);
+    return result.value;
   }
 
   it("starts from an empty state map, so an outdated fork cannot strip the join rule", () => {
     expect(outdatedJoinRule("11").has(JR)).toBe(false);
     expect(outdatedJoinRule("12").get(JR)).toBe("$PUBLIC");
+  });
+
+  it("does not lean on a rejected auth event when the state lacks the key", () => {
+    // Were Alice's join rejected, the join rules could not borrow her membership from their auth events.
+    expect(outdatedJoinRule("12", (id) => id === "$IMA").has(JR)).toBe(false);
   });
 
   /**
