@@ -1,9 +1,12 @@
 // The bindings and variables the worker receives, as declared in wrangler.toml.
 import type { RoomDurableObject } from "../durable/room-durable-object";
+import type { SyncNotifierDurableObject } from "../durable/sync-notifier";
 
 export interface Env {
   readonly DB: D1Database;
   readonly ROOMS: DurableObjectNamespace<RoomDurableObject>;
+  /** Wakes /sync long-polls when the projection commits new positions. */
+  readonly SYNC_NOTIFIER: DurableObjectNamespace<SyncNotifierDurableObject>;
   readonly EVENTS: Queue<unknown>;
   readonly MEDIA: R2Bucket;
   readonly EPHEMERAL: KVNamespace;

@@ -1,0 +1,192 @@
+// The D1 statements that apply one log entry to every read model, as one guarded transaction.
+import type { LogEntry, StateEntry } from "../commands/log-entry";
+import { roomVersionRules } from "../protocol/room-versions";
+
+/** Facts the consumer reads from D1 before building the statements. */
+export interface EntryFacts {
+  /** For an accepted redaction: whether its sender held the room's `redact` level. */
+  readonly redactorHasPower: boolean;
+}
+
+// Every write below carries this guard, so an entry whose predecessor is not the checkpoint (a
+// duplicate, or one that raced another consumer) changes nothing at all.
+const GUARD = "(SELECT seq FROM room_checkpoints WHERE room_id = ?) = ?";
+// The position D1 assigned to the entry's event row (inserted by the same transaction).
+const POS = "(SELECT stream_pos FROM events WHERE event_id = ?)";
+const DOMAIN = (column: string): string => `substr(${column}, instr(${column}, ':') + 1)`;
+
+/** The event a redaction targets: `content.redacts` from v11, the top-level key before. */
+export function redactionTarget(entry: LogEntry): string | undefined {
+  const event = entry.event;
+  const rawContent = event["content"];
+  const content = typeof rawContent === "object" && rawContent !== null ? (rawContent as Record<string, unknown>) : {};
+  const rules = roomVersionRules(entry.roomVersion);
+  const inContent = content["redacts"];
+  const topLevel = event["redacts"];
+  const pick = rules === undefined ? (inContent ?? topLevel) : rules.redactsInContent ? inContent : topLevel;
+  return typeof pick === "string" ? pick : undefined;
+}
+
+/** `m.relates_to` with a `rel_type` and a target event (replies without rel_type are not relations). */
+export function relationOf(event: Readonly<Record<string, unknown>>): { relatesTo: string; relType: string } | undefined {
+  const content = event["content"];
+  if (typeof content !== "object" || content === null) return undefined;
+  const rel = (content as Record<string, unknown>)["m.relates_to"];
+  if (typeof rel !== "object" || rel === null) return undefined;
+  const relType = (rel as Record<string, unknown>)["rel_type"];
+  const target = (rel as Record<string, unknown>)["event_id"];
+  return typeof relType === "string" && typeof target === "string" ? { relatesTo: target, relType } : undefined;
+}
+
+const text = (value: unknown): string | null => (typeof value === "string" ? value : null);
+
+/**
+ * Statements for `entry`, in order. The second-to-last moves the checkpoint (its `changes` is 1
+ * exactly when the entry applied); the last returns the entry's stream position.
+ */
+export function entryStatements(db: D1Database, entry: LogEntry, facts: EntryFacts): D1PreparedStatement[] {
+  const { roomId, seq, eventId, event } = entry;
+  const guard = [roomId, seq - 1];
+  const type = text(event["type"]) ?? "";
+  const stateKey = text(event["state_key"]);
+  const sender = text(event["sender"]) ?? "";
+  const ts = typeof event["origin_server_ts"] === "number" ? event["origin_server_ts"] : 0;
+  const accepted = entry.status === "accepted";
+  const out: D1PreparedStatement[] = [
+    db.prepare("INSERT OR IGNORE INTO rooms (room_id, room_version) VALUES (?, ?)").bind(roomId, entry.roomVersion),
+    db.prepare("INSERT OR IGNORE INTO room_checkpoints (room_id, seq) VALUES (?, 0)").bind(roomId),
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO events (event_id, room_id, seq, type, state_key, sender, origin_server_ts, status,
+           event_json, replaces_event_id, txn_user_id, txn_device_id, txn_id)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?,
+           (SELECT event_id FROM current_state WHERE room_id = ? AND type = ? AND state_key = ? AND ?),
+           ?, ?, ?
+         WHERE ${GUARD}`,
+      )
+      .bind(
+        eventId, roomId, seq, type, stateKey, sender, ts, entry.status, JSON.stringify(event),
+        roomId, type, stateKey ?? "", accepted && stateKey !== null ? 1 : 0,
+        entry.txn?.userId ?? null, entry.txn?.deviceId ?? null, entry.txn?.txnId ?? null,
+        ...guard,
+      ),
+  ];
+  for (const removed of entry.stateDelta.removed) out.push(...removeState(db, entry, removed));
+  for (const added of entry.stateDelta.added) out.push(...addState(db, entry, added));
+  const relation = accepted ? relationOf(event) : undefined;
+  if (relation) {
+    out.push(
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO relations (event_id, room_id, relates_to, rel_type, type, sender, stream_pos)
+           SELECT ?, ?, ?, ?, ?, ?, ${POS} WHERE ${GUARD}`,
+        )
+        .bind(eventId, roomId, relation.relatesTo, relation.relType, type, sender, eventId, ...guard),
+    );
+  }
+  const target = accepted && type === "m.room.redaction" ? redactionTarget(entry) : undefined;
+  if (target !== undefined) {
+    out.push(
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO redactions (redaction_id, room_id, redacts, sender, has_power)
+           SELECT ?, ?, ?, ?, ? WHERE ${GUARD}`,
+        )
+        .bind(eventId, roomId, target, sender, facts.redactorHasPower ? 1 : 0, ...guard),
+    );
+  }
+  // Applies every redaction now known for this entry's event or for its target: covers both the
+  // redaction arriving after its target and before it.
+  for (const redacted of target === undefined ? [eventId] : [eventId, target]) {
+    out.push(
+      db
+        .prepare(
+          `UPDATE events SET redacted_because = (
+             SELECT r.redaction_id FROM redactions r
+             WHERE r.redacts = events.event_id AND r.room_id = events.room_id
+               AND (r.has_power = 1 OR ${DOMAIN("r.sender")} = ${DOMAIN("events.sender")})
+             ORDER BY r.redaction_id LIMIT 1)
+           WHERE event_id = ? AND room_id = ? AND redacted_because IS NULL AND ${GUARD}`,
+        )
+        .bind(redacted, roomId, ...guard),
+      db
+        .prepare(
+          `DELETE FROM relations WHERE event_id = ?
+             AND EXISTS (SELECT 1 FROM events WHERE event_id = ? AND redacted_because IS NOT NULL) AND ${GUARD}`,
+        )
+        .bind(redacted, redacted, ...guard),
+    );
+  }
+  out.push(
+    db.prepare("UPDATE room_checkpoints SET seq = ? WHERE room_id = ? AND seq = ?").bind(seq, roomId, seq - 1),
+    db.prepare("SELECT stream_pos FROM events WHERE event_id = ?").bind(eventId),
+  );
+  return out;
+}
+
+function removeState(db: D1Database, entry: LogEntry, removed: StateEntry): D1PreparedStatement[] {
+  const { roomId, seq, eventId } = entry;
+  const guard = [roomId, seq - 1];
+  const statements = [
+    db
+      .prepare(
+        `INSERT INTO state_changes (room_id, type, state_key, stream_pos, event_id)
+         SELECT ?, ?, ?, ${POS}, NULL WHERE ${GUARD}
+         ON CONFLICT (room_id, type, state_key, stream_pos) DO NOTHING`,
+      )
+      .bind(roomId, removed.type, removed.stateKey, eventId, ...guard),
+    db
+      .prepare(`DELETE FROM current_state WHERE room_id = ? AND type = ? AND state_key = ? AND event_id = ? AND ${GUARD}`)
+      .bind(roomId, removed.type, removed.stateKey, removed.eventId, ...guard),
+  ];
+  if (removed.type === "m.room.member") {
+    statements.push(
+      db
+        .prepare(`DELETE FROM memberships WHERE user_id = ? AND room_id = ? AND event_id = ? AND ${GUARD}`)
+        .bind(removed.stateKey, roomId, removed.eventId, ...guard),
+    );
+  }
+  return statements;
+}
+
+function addState(db: D1Database, entry: LogEntry, added: StateEntry): D1PreparedStatement[] {
+  const { roomId, seq, eventId } = entry;
+  const guard = [roomId, seq - 1];
+  const membership = "(SELECT json_extract(event_json, '$.content.membership') FROM events WHERE event_id = ?)";
+  const statements = [
+    db
+      .prepare(
+        `INSERT INTO state_changes (room_id, type, state_key, stream_pos, event_id)
+         SELECT ?, ?, ?, ${POS}, ? WHERE ${GUARD}
+         ON CONFLICT (room_id, type, state_key, stream_pos) DO UPDATE SET event_id = excluded.event_id`,
+      )
+      .bind(roomId, added.type, added.stateKey, eventId, added.eventId, ...guard),
+    db
+      .prepare(
+        `INSERT INTO current_state (room_id, type, state_key, event_id, membership, stream_pos)
+         SELECT ?, ?, ?, ?, ${added.type === "m.room.member" ? membership : "NULL"}, ${POS} WHERE ${GUARD}
+         ON CONFLICT (room_id, type, state_key) DO UPDATE
+           SET event_id = excluded.event_id, membership = excluded.membership, stream_pos = excluded.stream_pos`,
+      )
+      .bind(
+        roomId, added.type, added.stateKey, added.eventId,
+        ...(added.type === "m.room.member" ? [added.eventId] : []),
+        eventId, ...guard,
+      ),
+  ];
+  if (added.type === "m.room.member") {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO memberships (user_id, room_id, membership, event_id, stream_pos)
+           SELECT ?, ?, m.membership, ?, ${POS}
+           FROM (SELECT ${membership} AS membership) m
+           WHERE m.membership IS NOT NULL AND ${GUARD}
+           ON CONFLICT (user_id, room_id) DO UPDATE
+             SET membership = excluded.membership, event_id = excluded.event_id, stream_pos = excluded.stream_pos`,
+        )
+        .bind(added.stateKey, roomId, added.eventId, eventId, added.eventId, ...guard),
+    );
+  }
+  return statements;
+}

@@ -1,0 +1,203 @@
+// The queue consumer: projects room log entries into D1, per room in seq order, then pokes sync.
+import type { LogEntry } from "../commands/log-entry";
+import { applyEntry, readCheckpoint } from "./apply-entry";
+import { decodeLogEntry, decodeLogMessage } from "./decode-log-message";
+import type { RoomLogSource } from "./room-log-source";
+
+export interface ProjectionDeps {
+  readonly db: D1Database;
+  readonly logSource: RoomLogSource;
+  /** Told the highest committed stream position after the batch; failures only delay wake-ups. */
+  readonly notify: (position: number) => Promise<void>;
+  readonly log?: (line: string) => void;
+  readonly now?: () => number;
+}
+
+/** A room whose log cannot be applied as delivered: its messages stay unacked. */
+export interface ProjectionInconsistency {
+  readonly _tag: "ProjectionInconsistency";
+  readonly roomId: string;
+  readonly reason: string;
+}
+
+export interface BatchReport {
+  readonly applied: number;
+  readonly duplicates: number;
+  readonly deadLettered: number;
+  readonly retried: number;
+  readonly inconsistencies: readonly ProjectionInconsistency[];
+  readonly maxStreamPos: number | undefined;
+}
+
+interface Pending {
+  readonly message: Message<unknown>;
+  readonly entry: LogEntry;
+}
+
+// Gap fills read the log in pages so one RPC answer stays small.
+const FILL_PAGE = 100;
+
+/**
+ * Acks what it applied or found already applied, retries what met a D1 (or log read) failure,
+ * and leaves unacked what is inconsistent; the caller decides how to surface the last.
+ */
+export async function projectRoomLogBatch(batch: MessageBatch<unknown>, deps: ProjectionDeps): Promise<BatchReport> {
+  const log = deps.log ?? ((line: string) => console.log(line));
+  const counts = { applied: 0, duplicates: 0, deadLettered: 0, retried: 0 };
+  const inconsistencies: ProjectionInconsistency[] = [];
+  let maxStreamPos: number | undefined;
+  const byRoom = new Map<string, Pending[]>();
+  for (const message of batch.messages) {
+    const decoded = decodeLogMessage(message.body);
+    if (!decoded.ok) {
+      if (await deadLetter(deps, message, decoded.error.reason, log)) {
+        message.ack();
+        counts.deadLettered += 1;
+      } else {
+        message.retry();
+        counts.retried += 1;
+      }
+      continue;
+    }
+    const list = byRoom.get(decoded.value.roomId) ?? [];
+    list.push({ message, entry: decoded.value });
+    byRoom.set(decoded.value.roomId, list);
+  }
+  for (const [roomId, pending] of byRoom) {
+    pending.sort((a, b) => a.entry.seq - b.entry.seq);
+    const outcome = await projectRoom(deps, roomId, pending, counts);
+    if (outcome.maxStreamPos !== undefined) maxStreamPos = Math.max(maxStreamPos ?? 0, outcome.maxStreamPos);
+    if (outcome.inconsistency) {
+      inconsistencies.push(outcome.inconsistency);
+      log(`projection: inconsistent room ${roomId}: ${outcome.inconsistency.reason}; left unacked`);
+    }
+  }
+  if (maxStreamPos !== undefined) {
+    await deps.notify(maxStreamPos).catch((e: unknown) => log(`projection: notifier poke failed: ${String(e)}`));
+  }
+  return { ...counts, inconsistencies, maxStreamPos };
+}
+
+interface RoomOutcome {
+  readonly maxStreamPos: number | undefined;
+  readonly inconsistency?: ProjectionInconsistency;
+}
+
+async function projectRoom(
+  deps: ProjectionDeps,
+  roomId: string,
+  pending: readonly Pending[],
+  counts: { applied: number; duplicates: number; retried: number },
+): Promise<RoomOutcome> {
+  let maxStreamPos: number | undefined;
+  const retryFrom = (index: number): void => {
+    for (const p of pending.slice(index)) p.message.retry();
+    counts.retried += pending.length - index;
+  };
+  let checkpoint: number;
+  try {
+    checkpoint = await readCheckpoint(deps.db, roomId);
+  } catch {
+    retryFrom(0);
+    return { maxStreamPos };
+  }
+  for (const [index, { message, entry }] of pending.entries()) {
+    if (entry.seq <= checkpoint) {
+      message.ack();
+      counts.duplicates += 1;
+      continue;
+    }
+    const toApply: LogEntry[] = [];
+    if (entry.seq > checkpoint + 1) {
+      let filled: FillResult;
+      try {
+        filled = await fillGap(deps.logSource, roomId, checkpoint + 1, entry.seq - 1);
+      } catch {
+        retryFrom(index);
+        return { maxStreamPos };
+      }
+      if (!filled.ok) return { maxStreamPos, inconsistency: { _tag: "ProjectionInconsistency", roomId, reason: filled.reason } };
+      toApply.push(...filled.entries);
+    }
+    toApply.push(entry);
+    for (const next of toApply) {
+      let outcome;
+      try {
+        outcome = await applyEntry(deps.db, next);
+      } catch {
+        retryFrom(index);
+        return { maxStreamPos };
+      }
+      if (outcome._tag === "Applied") {
+        counts.applied += 1;
+        maxStreamPos = outcome.streamPos;
+        checkpoint = next.seq;
+        continue;
+      }
+      // Another consumer moved the checkpoint under us: fine if it passed this entry.
+      const now = await readCheckpoint(deps.db, roomId).catch(() => undefined);
+      if (now === undefined) {
+        retryFrom(index);
+        return { maxStreamPos };
+      }
+      if (now < next.seq) {
+        const reason = `entry ${next.seq} did not apply at checkpoint ${now}`;
+        return { maxStreamPos, inconsistency: { _tag: "ProjectionInconsistency", roomId, reason } };
+      }
+      checkpoint = now;
+    }
+    message.ack();
+  }
+  return { maxStreamPos };
+}
+
+type FillResult = { readonly ok: true; readonly entries: LogEntry[] } | { readonly ok: false; readonly reason: string };
+
+/** Reads seqs `from..to` from the room log; anything but exactly that dense run is inconsistent. */
+async function fillGap(source: RoomLogSource, roomId: string, from: number, to: number): Promise<FillResult> {
+  const entries: LogEntry[] = [];
+  for (let start = from; start <= to; start += FILL_PAGE) {
+    const end = Math.min(to, start + FILL_PAGE - 1);
+    const page = await source.getEntries(roomId, start, end);
+    for (const raw of page) {
+      const decoded = decodeLogEntry(raw);
+      if (!decoded.ok) return { ok: false, reason: `gap entry is malformed: ${decoded.error.reason}` };
+      const expected = from + entries.length;
+      if (decoded.value.roomId !== roomId || decoded.value.seq !== expected) {
+        return { ok: false, reason: `gap fill returned seq ${decoded.value.seq} of ${decoded.value.roomId}, expected ${expected}` };
+      }
+      entries.push(decoded.value);
+    }
+    if (entries.length !== end - from + 1) return { ok: false, reason: `gap ${from}..${to} could not be filled from the room log` };
+  }
+  return { ok: true, entries };
+}
+
+/** Records an undecodable message; false when even that failed (the message is retried). */
+async function deadLetter(deps: ProjectionDeps, message: Message<unknown>, reason: string, log: (line: string) => void): Promise<boolean> {
+  let body: string;
+  try {
+    body = JSON.stringify(message.body) ?? String(message.body);
+  } catch {
+    body = String(message.body);
+  }
+  log(`projection: dead-lettered poison message ${message.id}: ${reason}`);
+  try {
+    await deps.db
+      .prepare("INSERT INTO projection_dead_letters (message_id, received_ts, reason, body) VALUES (?, ?, ?, ?)")
+      .bind(message.id, (deps.now ?? Date.now)(), reason, body.slice(0, 100_000))
+      .run();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The queue handler's body: surfaces inconsistencies by throwing, so their messages are redelivered. */
+export async function handleRoomLogQueue(batch: MessageBatch<unknown>, deps: ProjectionDeps): Promise<BatchReport> {
+  const report = await projectRoomLogBatch(batch, deps);
+  if (report.inconsistencies.length > 0) {
+    throw new Error(`projection stopped: ${report.inconsistencies.map((i) => `${i.roomId}: ${i.reason}`).join("; ")}`);
+  }
+  return report;
+}
