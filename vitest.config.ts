@@ -22,6 +22,16 @@ export default defineConfig(async () => {
             setupFiles: ["./test/worker/apply-migrations.ts"],
           },
         },
+        {
+          // Starts the real server (`node scripts/start.mjs`): slow, so the timeouts are long.
+          test: {
+            name: "e2e",
+            environment: "node",
+            include: ["test/e2e/**/*.test.ts"],
+            testTimeout: 180_000,
+            hookTimeout: 60_000,
+          },
+        },
       ],
     },
   };

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// `npm start`: applies the D1 migrations locally, then serves the worker with wrangler's local mode.
+//
+// Environment: PORT (8008), SERVER_NAME (localhost:<PORT>), PERSIST_DIR (.wrangler/state),
+// REGISTRATION and PUBLIC_BASE_URL (passed through when set). Secrets such as SIGNING_KEY_SEED
+// belong in .dev.vars, which wrangler reads itself, so they never appear on a command line.
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const wrangler = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js", { paths: [root] });
+
+const port = process.env.PORT || "8008";
+if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
+  console.error(`start: PORT must be a port number, got "${port}"`);
+  process.exit(2);
+}
+const serverName = process.env.SERVER_NAME || `localhost:${port}`;
+const persistDir = path.resolve(root, process.env.PERSIST_DIR || ".wrangler/state");
+
+const childEnv = {
+  ...process.env,
+  // Offline and quiet: no fetch of Cloudflare's request metadata, no telemetry.
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_METRICS: "false",
+};
+
+let child;
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    stopping = true;
+    if (child && child.exitCode === null) child.kill(signal);
+    else process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1));
+  });
+}
+
+/** Runs wrangler with `args`; resolves with its exit code (signals map to 128 + n). */
+function run(args, stdin) {
+  return new Promise((resolve) => {
+    child = spawn(process.execPath, [wrangler, ...args], { cwd: root, env: childEnv, stdio: [stdin, "inherit", "inherit"] });
+    child.on("error", (error) => {
+      console.error(`start: could not run wrangler: ${error.message}`);
+      resolve(1);
+    });
+    child.on("exit", (code, signal) => resolve(code ?? (signal === "SIGINT" ? 130 : signal === "SIGTERM" ? 143 : 1)));
+  });
+}
+
+// stdin from /dev/null ("ignore"): the migration command never waits on a prompt.
+const migrated = await run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], "ignore");
+if (migrated !== 0 || stopping) process.exit(migrated || 130);
+
+const vars = [`SERVER_NAME:${serverName}`];
+for (const name of ["REGISTRATION", "PUBLIC_BASE_URL"]) {
+  if (process.env[name] !== undefined) vars.push(`${name}:${process.env[name]}`);
+}
+const devArgs = [
+  "dev",
+  "--local",
+  "--port", port,
+  "--ip", "127.0.0.1",
+  "--show-interactive-dev-session=false",
+  "--persist-to", persistDir,
+  ...vars.flatMap((v) => ["--var", v]),
+];
+console.log(`start: serving ${serverName} on http://127.0.0.1:${port} (state in ${persistDir})`);
+process.exit(await run(devArgs, "inherit"));
