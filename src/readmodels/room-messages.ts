@@ -1,0 +1,82 @@
+// /rooms/{roomId}/messages: pages of a room's timeline by stream position, backwards or forwards.
+import type { JsonObject, JsonValue } from "../protocol/json-value";
+import { err, ok, type Result } from "../protocol/result";
+import { toClientEvents } from "./event-rows";
+import { eventsBetween, membershipOf } from "./room-queries";
+import { formatSyncToken, parseSyncToken, tokenAt, type InvalidSyncToken } from "./sync-token";
+
+export interface MessagesRequest {
+  readonly userId: string;
+  readonly deviceId?: string;
+  readonly roomId: string;
+  readonly dir: "b" | "f";
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit?: number;
+  readonly now: number;
+}
+
+/** The requester has no membership that lets it read this room's timeline (403 M_FORBIDDEN). */
+export interface NotInRoom {
+  readonly _tag: "NotInRoom";
+  readonly reason: string;
+  readonly roomId: string;
+}
+
+export const DEFAULT_MESSAGES_LIMIT = 10;
+const MAX_MESSAGES_LIMIT = 1000;
+
+/**
+ * A token is a point between events: position p means "after the event at p". Backwards from p
+ * returns events at p and below; forwards from p returns events above p. So a /sync `prev_batch`
+ * (the point before its timeline) and `next_batch` are valid `from` and `to` values as they are.
+ */
+export async function roomMessages(db: D1Database, request: MessagesRequest): Promise<Result<JsonObject, InvalidSyncToken | NotInRoom>> {
+  const from = request.from === undefined || request.from === "" ? undefined : parseSyncToken(request.from);
+  if (from !== undefined && !from.ok) return err(from.error);
+  const to = request.to === undefined || request.to === "" ? undefined : parseSyncToken(request.to);
+  if (to !== undefined && !to.ok) return err(to.error);
+
+  const membership = await membershipOf(db, request.userId, request.roomId);
+  if (membership === undefined || (membership.membership !== "join" && membership.membership !== "leave" && membership.membership !== "ban")) {
+    return err({ _tag: "NotInRoom", reason: "You aren't a member of the room", roomId: request.roomId });
+  }
+  // A user who left sees the timeline up to their leave, never past it.
+  const ceiling = membership.membership === "join" ? Number.MAX_SAFE_INTEGER : membership.stream_pos;
+  const limit = Math.max(1, Math.min(request.limit ?? DEFAULT_MESSAGES_LIMIT, MAX_MESSAGES_LIMIT));
+  const options = {
+    now: request.now,
+    includeRoomId: true,
+    viewer: { userId: request.userId, ...(request.deviceId === undefined ? {} : { deviceId: request.deviceId }) },
+  };
+
+  if (request.dir === "b") {
+    const start = Math.min(from?.value.pdu ?? ceiling, ceiling);
+    const floor = to?.value.pdu ?? 0;
+    const rows = await eventsBetween(db, request.roomId, floor, start, limit, "desc");
+    const page = rows.slice(0, limit);
+    const body: Record<string, JsonValue> = {
+      start: request.from || formatSyncToken(tokenAt(start === Number.MAX_SAFE_INTEGER ? await topPosition(db, request.roomId) : start)),
+      chunk: await toClientEvents(db, page, options),
+    };
+    const last = page.at(-1);
+    if (rows.length > limit && last !== undefined) body["end"] = formatSyncToken(tokenAt(last.stream_pos - 1));
+    return ok(body);
+  }
+  const start = from?.value.pdu ?? 0;
+  const top = Math.min(to?.value.pdu ?? Number.MAX_SAFE_INTEGER, ceiling);
+  const rows = await eventsBetween(db, request.roomId, start, top, limit, "asc");
+  const page = rows.slice(0, limit);
+  const body: Record<string, JsonValue> = {
+    start: request.from || formatSyncToken(tokenAt(start)),
+    chunk: await toClientEvents(db, page, options),
+  };
+  const last = page.at(-1);
+  if (rows.length > limit && last !== undefined) body["end"] = formatSyncToken(tokenAt(last.stream_pos));
+  return ok(body);
+}
+
+async function topPosition(db: D1Database, roomId: string): Promise<number> {
+  const row = await db.prepare("SELECT COALESCE(MAX(stream_pos), 0) AS pos FROM events WHERE room_id = ?").bind(roomId).first<{ pos: number }>();
+  return row?.pos ?? 0;
+}
