@@ -1,7 +1,6 @@
 // The queue consumer against real D1: redelivery, out-of-order batches, half-way failures, poison.
 import { createExecutionContext, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { syncNotifierClient } from "../../../src/durable/sync-notifier-client";
 import { handleRoomLogQueue, projectRoomLogBatch } from "../../../src/projections/room-log-consumer";
 import { noLogSource } from "../../../src/projections/room-log-source";
 import worker from "../../../src/worker";
