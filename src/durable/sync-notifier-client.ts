@@ -7,6 +7,8 @@ const INSTANCE = "global";
 export interface SyncNotifierClient {
   readonly waitBeyond: (after: number, timeoutMs: number) => Promise<number>;
   readonly poke: (position: number) => Promise<void>;
+  /** After a replay renumbered the stream. */
+  readonly reset: (position: number) => Promise<void>;
 }
 
 export function syncNotifierClient(namespace: DurableObjectNamespace<SyncNotifierDurableObject>): SyncNotifierClient {
@@ -15,6 +17,9 @@ export function syncNotifierClient(namespace: DurableObjectNamespace<SyncNotifie
     waitBeyond: async (after, timeoutMs) => await stub().waitBeyond(after, timeoutMs),
     poke: async (position) => {
       await stub().poke(position);
+    },
+    reset: async (position) => {
+      await stub().reset(position);
     },
   };
 }

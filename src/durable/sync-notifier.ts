@@ -57,6 +57,21 @@ export class SyncNotifierDurableObject extends DurableObject<Env> {
     });
   }
 
+  /**
+   * Replay renumbered the stream from 1: adopt `position` even though it is lower, and release every
+   * waiter (their positions belong to the old numbering; their next /sync starts afresh).
+   */
+  reset(position: number): number {
+    if (!Number.isSafeInteger(position) || position < 0) return this.latest;
+    this.latest = position;
+    this.ctx.storage.sql.exec(
+      "INSERT INTO notifier_position (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position",
+      position,
+    );
+    for (const waiter of this.waiters) this.finish(waiter, Number.MAX_SAFE_INTEGER);
+    return this.latest;
+  }
+
   /** The highest position poked so far. */
   position(): number {
     return this.latest;

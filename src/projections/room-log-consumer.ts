@@ -40,115 +40,131 @@ const FILL_PAGE = 100;
 /**
  * Acks what it applied or found already applied, retries what met a D1 (or log read) failure,
  * and leaves unacked what is inconsistent; the caller decides how to surface the last.
+ *
+ * Entries are applied in append order across rooms (append time, then room, then seq), the order
+ * replay uses, so a replay assigns the same stream positions. Within a room that is seq order;
+ * should clocks disagree, a gap fill restores it.
  */
 export async function projectRoomLogBatch(batch: MessageBatch<unknown>, deps: ProjectionDeps): Promise<BatchReport> {
   const log = deps.log ?? ((line: string) => console.log(line));
   const counts = { applied: 0, duplicates: 0, deadLettered: 0, retried: 0 };
   const inconsistencies: ProjectionInconsistency[] = [];
-  let maxStreamPos: number | undefined;
-  const byRoom = new Map<string, Pending[]>();
+  const pending: Pending[] = [];
   for (const message of batch.messages) {
     const decoded = decodeLogMessage(message.body);
-    if (!decoded.ok) {
-      if (await deadLetter(deps, message, decoded.error.reason, log)) {
-        message.ack();
-        counts.deadLettered += 1;
-      } else {
-        message.retry();
-        counts.retried += 1;
-      }
+    if (decoded.ok) {
+      pending.push({ message, entry: decoded.value });
+    } else if (await deadLetter(deps, message, decoded.error.reason, log)) {
+      message.ack();
+      counts.deadLettered += 1;
+    } else {
+      message.retry();
+      counts.retried += 1;
+    }
+  }
+  pending.sort((a, b) => appendOrder(a.entry, b.entry));
+  const rooms = new Map<string, RoomProgress>();
+  const progress = { maxStreamPos: undefined as number | undefined };
+  for (const item of pending) {
+    const roomId = item.entry.roomId;
+    const room = rooms.get(roomId) ?? { checkpoint: undefined, halted: undefined };
+    rooms.set(roomId, room);
+    // Once a room stops, its later entries must not apply ahead of the one that stopped it.
+    if (room.halted === "retry") {
+      item.message.retry();
+      counts.retried += 1;
       continue;
     }
-    const list = byRoom.get(decoded.value.roomId) ?? [];
-    list.push({ message, entry: decoded.value });
-    byRoom.set(decoded.value.roomId, list);
-  }
-  for (const [roomId, pending] of byRoom) {
-    pending.sort((a, b) => a.entry.seq - b.entry.seq);
-    const outcome = await projectRoom(deps, roomId, pending, counts);
-    if (outcome.maxStreamPos !== undefined) maxStreamPos = Math.max(maxStreamPos ?? 0, outcome.maxStreamPos);
-    if (outcome.inconsistency) {
-      inconsistencies.push(outcome.inconsistency);
-      log(`projection: inconsistent room ${roomId}: ${outcome.inconsistency.reason}; left unacked`);
+    if (room.halted === "inconsistent") continue;
+    const step = await projectOne(deps, room, item, counts, progress);
+    if (step === "retry") {
+      item.message.retry();
+      counts.retried += 1;
+      room.halted = "retry";
+    } else if (step !== "acked") {
+      room.halted = "inconsistent";
+      inconsistencies.push({ _tag: "ProjectionInconsistency", roomId, reason: step.inconsistent });
+      log(`projection: inconsistent room ${roomId}: ${step.inconsistent}; left unacked`);
     }
   }
+  const maxStreamPos = progress.maxStreamPos;
   if (maxStreamPos !== undefined) {
     await deps.notify(maxStreamPos).catch((e: unknown) => log(`projection: notifier poke failed: ${String(e)}`));
   }
   return { ...counts, inconsistencies, maxStreamPos };
 }
 
-interface RoomOutcome {
-  readonly maxStreamPos: number | undefined;
-  readonly inconsistency?: ProjectionInconsistency;
+/** The order live projection and replay both apply entries in. */
+export const appendOrder = (a: LogEntry, b: LogEntry): number =>
+  a.appendedTs !== b.appendedTs
+    ? a.appendedTs - b.appendedTs
+    : a.roomId !== b.roomId
+      ? a.roomId < b.roomId
+        ? -1
+        : 1
+      : a.seq - b.seq;
+
+interface RoomProgress {
+  /** Undefined until read from D1. */
+  checkpoint: number | undefined;
+  halted: "retry" | "inconsistent" | undefined;
 }
 
-async function projectRoom(
+type Step = "acked" | "retry" | { readonly inconsistent: string };
+
+async function projectOne(
   deps: ProjectionDeps,
-  roomId: string,
-  pending: readonly Pending[],
-  counts: { applied: number; duplicates: number; retried: number },
-): Promise<RoomOutcome> {
-  let maxStreamPos: number | undefined;
-  const retryFrom = (index: number): void => {
-    for (const p of pending.slice(index)) p.message.retry();
-    counts.retried += pending.length - index;
-  };
+  room: RoomProgress,
+  { message, entry }: Pending,
+  counts: { applied: number; duplicates: number },
+  progress: { maxStreamPos: number | undefined },
+): Promise<Step> {
+  const roomId = entry.roomId;
   let checkpoint: number;
   try {
-    checkpoint = await readCheckpoint(deps.db, roomId);
+    checkpoint = room.checkpoint ?? (await readCheckpoint(deps.db, roomId));
   } catch {
-    retryFrom(0);
-    return { maxStreamPos };
+    return "retry";
   }
-  for (const [index, { message, entry }] of pending.entries()) {
-    if (entry.seq <= checkpoint) {
-      message.ack();
-      counts.duplicates += 1;
+  room.checkpoint = checkpoint;
+  if (entry.seq <= checkpoint) {
+    message.ack();
+    counts.duplicates += 1;
+    return "acked";
+  }
+  const toApply: LogEntry[] = [];
+  if (entry.seq > checkpoint + 1) {
+    let filled: FillResult;
+    try {
+      filled = await fillGap(deps.logSource, roomId, checkpoint + 1, entry.seq - 1);
+    } catch {
+      return "retry";
+    }
+    if (!filled.ok) return { inconsistent: filled.reason };
+    toApply.push(...filled.entries);
+  }
+  toApply.push(entry);
+  for (const next of toApply) {
+    let outcome;
+    try {
+      outcome = await applyEntry(deps.db, next);
+    } catch {
+      return "retry";
+    }
+    if (outcome._tag === "Applied") {
+      counts.applied += 1;
+      progress.maxStreamPos = Math.max(progress.maxStreamPos ?? 0, outcome.streamPos);
+      room.checkpoint = next.seq;
       continue;
     }
-    const toApply: LogEntry[] = [];
-    if (entry.seq > checkpoint + 1) {
-      let filled: FillResult;
-      try {
-        filled = await fillGap(deps.logSource, roomId, checkpoint + 1, entry.seq - 1);
-      } catch {
-        retryFrom(index);
-        return { maxStreamPos };
-      }
-      if (!filled.ok) return { maxStreamPos, inconsistency: { _tag: "ProjectionInconsistency", roomId, reason: filled.reason } };
-      toApply.push(...filled.entries);
-    }
-    toApply.push(entry);
-    for (const next of toApply) {
-      let outcome;
-      try {
-        outcome = await applyEntry(deps.db, next);
-      } catch {
-        retryFrom(index);
-        return { maxStreamPos };
-      }
-      if (outcome._tag === "Applied") {
-        counts.applied += 1;
-        maxStreamPos = outcome.streamPos;
-        checkpoint = next.seq;
-        continue;
-      }
-      // Another consumer moved the checkpoint under us: fine if it passed this entry.
-      const now = await readCheckpoint(deps.db, roomId).catch(() => undefined);
-      if (now === undefined) {
-        retryFrom(index);
-        return { maxStreamPos };
-      }
-      if (now < next.seq) {
-        const reason = `entry ${next.seq} did not apply at checkpoint ${now}`;
-        return { maxStreamPos, inconsistency: { _tag: "ProjectionInconsistency", roomId, reason } };
-      }
-      checkpoint = now;
-    }
-    message.ack();
+    // Another consumer moved the checkpoint under us: fine if it passed this entry.
+    const now = await readCheckpoint(deps.db, roomId).catch(() => undefined);
+    if (now === undefined) return "retry";
+    if (now < next.seq) return { inconsistent: `entry ${next.seq} did not apply at checkpoint ${now}` };
+    room.checkpoint = now;
   }
-  return { maxStreamPos };
+  message.ack();
+  return "acked";
 }
 
 type FillResult = { readonly ok: true; readonly entries: LogEntry[] } | { readonly ok: false; readonly reason: string };
