@@ -61,4 +61,6 @@ export interface Decision {
   readonly eventId: string;
   /** The forward extremities after every event of the decision. */
   readonly forwardExtremities: readonly string[];
+  /** The room's current state after every event of the decision (the view's own map when nothing changed). */
+  readonly currentState: StateMap;
 }

@@ -69,6 +69,7 @@ export class WorkingRoom {
       events: this.decided,
       eventId,
       forwardExtremities: this.extremities,
+      currentState: this.state,
     };
   }
 }

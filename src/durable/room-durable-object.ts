@@ -1,10 +1,150 @@
 // The room Durable Object: the single writer of one room's event log (SQLite-backed).
 import { DurableObject } from "cloudflare:workers";
+import { Result as EffectResult } from "effect";
+import type { LogEntry, StateEntry } from "../commands/log-entry";
+import { decide } from "../commands/decide";
+import type { Rejection } from "../commands/rejection";
+import { decodeRoomCommand, type RoomCommand } from "../commands/room-command";
 import type { Env } from "../platform/env";
+import type { RoomEvent } from "../protocol/pdu";
+import { err, ok, type Result } from "../protocol/result";
+import type { SigningKey } from "../protocol/signing";
+import { RoomLogStore, type LoggedEvent } from "./room-log-store";
+import { RoomOutbox } from "./room-outbox";
+import { loadRoomSigningKey } from "./room-signing-key";
+
+/** After an append, the alarm is set this far ahead as a safety net; a successful send clears it. */
+const SAFETY_ALARM_MS = 10_000;
+
+export interface Submitted {
+  readonly roomId: string;
+  /** The event the command produced (or, for a repeated transaction or a no-op, the one it already produced). */
+  readonly eventId: string;
+  /** Every event appended by this call, in log order; empty for a repeat or a no-op. */
+  readonly eventIds: readonly string[];
+  /** The room's last seq after the call. */
+  readonly lastSeq: number;
+}
+
+export type SubmitResult = Result<Submitted, Rejection>;
+
+export interface RoomInfo {
+  readonly roomId: string;
+  readonly roomVersion: string;
+  readonly lastSeq: number;
+  readonly forwardExtremities: readonly string[];
+}
 
 export class RoomDurableObject extends DurableObject<Env> {
+  /** The log; an instance property, so not reachable over RPC. */
+  readonly store: RoomLogStore;
+  readonly outbox: RoomOutbox;
+  private signingKey: SigningKey | undefined;
+  private alarmAt: number | undefined;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    // The event log and outbox schema are created here once the write path lands (issue 5).
+    this.store = new RoomLogStore(ctx.storage);
+    this.outbox = new RoomOutbox(ctx.storage.sql, env.EVENTS, {
+      schedule: (at) => this.scheduleAlarm(at),
+      clear: () => this.clearAlarm(),
+      now: () => Date.now(),
+    });
+    void ctx.blockConcurrencyWhile(async () => {
+      const at = await ctx.storage.getAlarm();
+      this.alarmAt = at ?? undefined;
+      // Entries left by a crash between append and send: make sure an alarm will deliver them.
+      if (this.alarmAt === undefined && this.outbox.pending() > 0) this.scheduleAlarm(Date.now());
+    });
+  }
+
+  /** Decides and appends one command; the room's commands run one at a time. */
+  async submit(input: RoomCommand): Promise<SubmitResult> {
+    const decoded = decodeRoomCommand(input);
+    if (EffectResult.isFailure(decoded)) return err({ _tag: "BadRequest", reason: `malformed command: ${decoded.failure.message}` });
+    const key = await this.loadSigningKey();
+    if (typeof key === "string") return err({ _tag: "Unavailable", reason: key });
+    const result = this.#decideAndAppend(decoded.success, key);
+    if (result.ok && result.value.eventIds.length > 0) await this.outbox.flush();
+    return result;
+  }
+
+  /**
+   * Synchronous from the transaction-ID check to the commit: no other request of this DO runs in
+   * between, which is what serializes the room's commands and makes a repeated txnId find the first.
+   * A JS-private method, so RPC callers cannot reach it with a key of their own.
+   */
+  #decideAndAppend(command: RoomCommand, signingKey: SigningKey): SubmitResult {
+    const view = this.store.view();
+    if (view !== undefined && (command._tag === "SendEvent" || command._tag === "Redact") && command.txnId !== undefined) {
+      const existing = this.store.txnEventId(command.sender, command.deviceId ?? "", command.txnId);
+      if (existing !== undefined) return ok({ roomId: view.roomId, eventId: existing, eventIds: [], lastSeq: this.store.lastSeq });
+    }
+    const now = Date.now();
+    const decision = decide(command, view, { now, serverName: this.env.SERVER_NAME, signingKey });
+    if (!decision.ok) return decision;
+    const { roomId, eventId, events } = decision.value;
+    if (events.length === 0) return ok({ roomId, eventId, eventIds: [], lastSeq: this.store.lastSeq });
+    const entries = this.store.append(decision.value, now);
+    this.scheduleAlarm(now + SAFETY_ALARM_MS);
+    return ok({ roomId, eventId, eventIds: entries.map((e) => e.eventId), lastSeq: this.store.lastSeq });
+  }
+
+  override async alarm(): Promise<void> {
+    this.alarmAt = undefined;
+    await this.outbox.flush();
+  }
+
+  // Reads for the projections, the api and federation.
+
+  async getRoomInfo(): Promise<RoomInfo | undefined> {
+    const view = this.store.view();
+    if (view === undefined) return undefined;
+    return { roomId: view.roomId, roomVersion: view.rules.id, lastSeq: this.store.lastSeq, forwardExtremities: [...view.forwardExtremities] };
+  }
+
+  /** Log entries with fromSeq <= seq <= toSeq (at most 500; page on from the last seq returned). */
+  async getEntries(fromSeq: number, toSeq: number): Promise<LogEntry[]> {
+    return this.store.entries(fromSeq, toSeq);
+  }
+
+  async getEvent(eventId: string): Promise<LoggedEvent | undefined> {
+    return this.store.getEvent(eventId);
+  }
+
+  /** The current state as entries and the events behind them. */
+  async getCurrentState(): Promise<{ entries: StateEntry[]; events: RoomEvent[] }> {
+    const state = this.store.currentState;
+    return { entries: RoomLogStore.entriesOf(state), events: this.store.roomEvents(state.values()) };
+  }
+
+  /** The state before (federation's "state at an event") or after an event, or undefined if the event is unknown. */
+  async getStateAt(eventId: string, at: "before" | "after" = "before"): Promise<{ entries: StateEntry[]; events: RoomEvent[] } | undefined> {
+    const state = this.store.stateAt(eventId, at);
+    if (state === undefined) return undefined;
+    return { entries: RoomLogStore.entriesOf(state), events: this.store.roomEvents(state.values()) };
+  }
+
+  async getAuthChain(eventIds: readonly string[]): Promise<LoggedEvent[]> {
+    return this.store.authChain(eventIds);
+  }
+
+  private async loadSigningKey(): Promise<SigningKey | string> {
+    if (this.signingKey !== undefined) return this.signingKey;
+    const key = await loadRoomSigningKey(this.env);
+    if (typeof key !== "string") this.signingKey = key;
+    return key;
+  }
+
+  private scheduleAlarm(at: number): void {
+    if (this.alarmAt !== undefined && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
+  }
+
+  private clearAlarm(): void {
+    if (this.alarmAt === undefined) return;
+    this.alarmAt = undefined;
+    void this.ctx.storage.deleteAlarm();
   }
 }
