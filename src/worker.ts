@@ -1,10 +1,11 @@
 // The Worker entry point: HTTP (Hono), the queue consumer and the Durable Object classes.
 import { createApp } from "./api/app";
+import { roomLogSource } from "./durable/room-client";
 import { syncNotifierClient } from "./durable/sync-notifier-client";
 import type { Env } from "./platform/env";
 import { handleRoomLogQueue } from "./projections/room-log-consumer";
-import { noLogSource } from "./projections/room-log-source";
 
+export { RateLimiterDurableObject } from "./durable/rate-limiter";
 export { RoomDurableObject } from "./durable/room-durable-object";
 export { SyncNotifierDurableObject } from "./durable/sync-notifier";
 
@@ -14,7 +15,6 @@ export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
   async queue(batch, env, _ctx) {
     const notifier = syncNotifierClient(env.SYNC_NOTIFIER);
-    // The room DO client is wired here once it exists; until then a gap stays unfilled (not acked).
-    await handleRoomLogQueue(batch, { db: env.DB, logSource: noLogSource, notify: notifier.poke });
+    await handleRoomLogQueue(batch, { db: env.DB, logSource: roomLogSource(env.ROOMS), notify: notifier.poke });
   },
 } satisfies ExportedHandler<Env>;

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { liveServices, type ServicesFor } from "../platform/services";
 import type { AppEnv } from "./app-env";
+import { mountAccountRoutes } from "./client/accounts-api";
 import { versionsRoutes } from "./client/versions";
 import { cors } from "./cors";
 import { makeNotFound, onError } from "./error-handlers";
@@ -29,6 +30,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route("/", versionsRoutes);
   app.route("/", wellKnownRoutes);
   app.route("/", serverKeysRoutes);
+  mountAccountRoutes(app);
   if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);
   app.onError(onError);
   app.notFound(makeNotFound(app));

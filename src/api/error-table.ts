@@ -1,5 +1,7 @@
 // The one table from domain errors to Matrix errcodes and HTTP statuses, and the conversion using it.
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AccountError } from "../accounts/account-errors";
+import type { JsonObject } from "../protocol/json-value";
 import type { StrictJsonError } from "../protocol/strict-json";
 import type { ConfigError } from "../platform/config-error";
 import type { SigningKeyStoreError } from "../platform/signing-key-store";
@@ -12,6 +14,9 @@ interface Mapping {
   readonly errcode: string;
   /** Shown instead of the error's own message: set for server faults, whose details stay in the log. */
   readonly fixedMessage?: string;
+  /** Fields the errcode calls for, e.g. `soft_logout` on M_UNKNOWN_TOKEN. */
+  readonly extra?: JsonObject;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 type Reasons<E extends { readonly reason: string }> = Readonly<Record<E["reason"], Mapping>>;
@@ -19,6 +24,10 @@ type Reasons<E extends { readonly reason: string }> = Readonly<Record<E["reason"
 const INTERNAL: Mapping = { status: 500, errcode: "M_UNKNOWN", fixedMessage: "Internal server error" };
 const NOT_JSON: Mapping = { status: 400, errcode: "M_NOT_JSON" };
 const BAD_JSON: Mapping = { status: 400, errcode: "M_BAD_JSON" };
+const NOT_FOUND: Mapping = { status: 404, errcode: "M_NOT_FOUND" };
+const INVALID_PARAM: Mapping = { status: 400, errcode: "M_INVALID_PARAM" };
+/** The session is gone for good: the client must discard it (spec "Soft logout"). */
+const HARD_LOGOUT: Mapping = { status: 401, errcode: "M_UNKNOWN_TOKEN", extra: { soft_logout: false } };
 
 /** Every domain error that can reach HTTP, by tag and reason. Adding an error type means adding it here. */
 const TABLE: {
@@ -27,6 +36,9 @@ const TABLE: {
   readonly RequestDecodeError: Reasons<RequestDecodeError>;
   readonly ConfigError: Reasons<ConfigError>;
   readonly SigningKeyStoreError: Reasons<SigningKeyStoreError>;
+} & {
+  // Account errors carry a human-readable reason, so they map by tag alone and show the reason.
+  readonly [Tag in AccountError["_tag"]]: Mapping;
 } = {
   // Text that is not JSON is M_NOT_JSON; JSON that breaks Matrix's stricter rules (RFC 8259 only
   // says names SHOULD be unique; integers must fit the canonical-JSON range) is M_BAD_JSON.
@@ -54,8 +66,33 @@ const TABLE: {
     bad_registration: INTERNAL,
     bad_key_validity: INTERNAL,
     bad_signing_key_seed: INTERNAL,
+    bad_rate_limit: INTERNAL,
   },
   SigningKeyStoreError: { storage_failed: INTERNAL, corrupt_key: INTERNAL },
+  UserInUse: { status: 400, errcode: "M_USER_IN_USE" },
+  InvalidUsername: { status: 400, errcode: "M_INVALID_USERNAME" },
+  UserNotFound: NOT_FOUND,
+  DeviceNotFound: NOT_FOUND,
+  UnknownToken: HARD_LOGOUT,
+  // Expired, not revoked: the client may refresh, or log in again keeping its device and keys.
+  TokenExpired: { status: 401, errcode: "M_UNKNOWN_TOKEN", extra: { soft_logout: true } },
+  RefreshTokenReused: HARD_LOGOUT,
+  // Nothing was revoked; the client only has to repeat the call in a moment.
+  RefreshConflict: {
+    status: 429,
+    errcode: "M_LIMIT_EXCEEDED",
+    extra: { retry_after_ms: 1000 },
+    headers: { "Retry-After": "1" },
+  },
+  UserLocked: { status: 401, errcode: "M_USER_LOCKED", extra: { soft_logout: true } },
+  UserDeactivated: { status: 403, errcode: "M_USER_DEACTIVATED" },
+  RegistrationTokenInvalid: { status: 401, errcode: "M_UNAUTHORIZED" },
+  RegistrationTokenExists: INVALID_PARAM,
+  RegistrationTokenParamInvalid: INVALID_PARAM,
+  RegistrationTokenNotFound: NOT_FOUND,
+  UiaSessionUnknown: { status: 400, errcode: "M_UNKNOWN" },
+  // Synapse's answer too: the request changed while it was being authenticated.
+  UiaSessionMismatch: { status: 403, errcode: "M_FORBIDDEN" },
 };
 
 const DEFAULT_MESSAGES: Readonly<Record<string, string>> = {
@@ -68,7 +105,13 @@ export function toMatrixError(failure: unknown): MatrixError {
   const mapping = lookup(failure);
   if (mapping === undefined) return new MatrixError({ status: 500, errcode: "M_UNKNOWN", message: "Internal server error" });
   const message = mapping.fixedMessage ?? describe(failure);
-  return new MatrixError({ status: mapping.status, errcode: mapping.errcode, message });
+  return new MatrixError({
+    status: mapping.status,
+    errcode: mapping.errcode,
+    message,
+    ...(mapping.extra === undefined ? {} : { extra: mapping.extra }),
+    ...(mapping.headers === undefined ? {} : { headers: mapping.headers }),
+  });
 }
 
 /** True when the failure is a server fault worth logging (never a client's bad input). */
@@ -78,9 +121,12 @@ function lookup(failure: unknown): Mapping | undefined {
   if (typeof failure !== "object" || failure === null) return undefined;
   const { _tag: tag, reason } = failure as { readonly _tag?: unknown; readonly reason?: unknown };
   if (typeof tag !== "string" || typeof reason !== "string" || !Object.hasOwn(TABLE, tag)) return undefined;
-  const reasons: Readonly<Record<string, Mapping>> = TABLE[tag as keyof typeof TABLE];
-  return Object.hasOwn(reasons, reason) ? reasons[reason] : undefined;
+  const entry: Mapping | Readonly<Record<string, Mapping>> = TABLE[tag as keyof typeof TABLE];
+  if (isMapping(entry)) return entry;
+  return Object.hasOwn(entry, reason) ? entry[reason] : undefined;
 }
+
+const isMapping = (entry: object): entry is Mapping => typeof (entry as { errcode?: unknown }).errcode === "string";
 
 function describe(failure: unknown): string {
   const { _tag: tag, message, reason, position } = failure as {
@@ -90,6 +136,7 @@ function describe(failure: unknown): string {
     readonly position?: unknown;
   };
   if (typeof message === "string" && message !== "") return message;
+  if (!Object.hasOwn(DEFAULT_MESSAGES, tag) && isMapping(TABLE[tag as keyof typeof TABLE])) return reason;
   const where = typeof position === "number" ? ` at offset ${position}` : "";
   return `${DEFAULT_MESSAGES[tag] ?? "Invalid request"} (${reason.replaceAll("_", " ")}${where})`;
 }

@@ -7,7 +7,8 @@ export class ConfigError extends Data.TaggedError("ConfigError")<{
     | "bad_public_base_url"
     | "bad_registration"
     | "bad_key_validity"
-    | "bad_signing_key_seed";
+    | "bad_signing_key_seed"
+    | "bad_rate_limit";
   readonly setting: string;
   readonly detail: string;
 }> {}

@@ -6,6 +6,27 @@ import { parseServerName } from "./server-name";
 
 export type RegistrationPolicy = "open" | "token" | "closed";
 
+/** A token bucket: refill speed and capacity. */
+export interface RateRule {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+/** What is rate limited, per user and per client IP. */
+export interface RateLimits {
+  readonly login: RateRule;
+  readonly register: RateRule;
+  readonly message: RateRule;
+}
+
+/** The settings of accounts and authentication, a service of their own so other routes need not know them. */
+export interface AuthConfigShape {
+  /** null: rate limiting is off (RATE_LIMIT=off, for benchmarks). */
+  readonly rateLimits: RateLimits | null;
+  /** Enables shared-secret registration (Synapse's admin register API) when set. */
+  readonly registrationSharedSecret: string | undefined;
+}
+
 export interface ServerConfigShape {
   /** The Matrix server name, `host[:port]`, checked against the spec grammar. */
   readonly serverName: string;
@@ -62,4 +83,58 @@ export class ServerConfig extends Context.Service<ServerConfig, ServerConfigShap
       keyValidityMs: 7 * 24 * 60 * 60 * 1000,
       ...overrides,
     });
+}
+
+type AuthVars = Partial<
+  Pick<Env, "RATE_LIMIT" | "RATE_LIMIT_LOGIN" | "RATE_LIMIT_REGISTER" | "RATE_LIMIT_MESSAGE" | "REGISTRATION_SHARED_SECRET">
+>;
+
+/** Defaults when a rule is not set: generous enough for people, tight enough to slow guessing. */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  login: { perSecond: 0.2, burst: 10 },
+  register: { perSecond: 0.2, burst: 10 },
+  message: { perSecond: 5, burst: 50 },
+};
+
+/** Rate limiting is on unless RATE_LIMIT is exactly "off"; anything unreadable is an error, never "off". */
+export function readAuthConfig(env: AuthVars): Effect.Effect<AuthConfigShape, ConfigError> {
+  return Effect.gen(function* () {
+    const secret = env.REGISTRATION_SHARED_SECRET ?? "";
+    const registrationSharedSecret = secret === "" ? undefined : secret;
+    const switchText = (env.RATE_LIMIT ?? "on").trim().toLowerCase();
+    if (switchText === "off") return { rateLimits: null, registrationSharedSecret };
+    if (switchText !== "on") {
+      return yield* new ConfigError({ reason: "bad_rate_limit", setting: "RATE_LIMIT", detail: env.RATE_LIMIT ?? "" });
+    }
+    const rule = (setting: string, text: string | undefined, fallback: RateRule) => {
+      if (text === undefined || text.trim() === "") return Effect.succeed(fallback);
+      const parsed = parseRateRule(text);
+      return parsed === undefined
+        ? Effect.fail(new ConfigError({ reason: "bad_rate_limit", setting, detail: text }))
+        : Effect.succeed(parsed);
+    };
+    const rateLimits = {
+      login: yield* rule("RATE_LIMIT_LOGIN", env.RATE_LIMIT_LOGIN, DEFAULT_RATE_LIMITS.login),
+      register: yield* rule("RATE_LIMIT_REGISTER", env.RATE_LIMIT_REGISTER, DEFAULT_RATE_LIMITS.register),
+      message: yield* rule("RATE_LIMIT_MESSAGE", env.RATE_LIMIT_MESSAGE, DEFAULT_RATE_LIMITS.message),
+    };
+    return { rateLimits, registrationSharedSecret };
+  });
+}
+
+/** "<requests per second>:<burst>", e.g. "0.2:10": ten at once, then one every five seconds. */
+export function parseRateRule(text: string): RateRule | undefined {
+  const match = /^\s*([0-9]{1,9}(?:\.[0-9]{1,9})?)\s*:\s*([0-9]{1,7})\s*$/.exec(text);
+  if (match === null) return undefined;
+  const perSecond = Number(match[1]);
+  const burst = Number(match[2]);
+  return perSecond > 0 && burst >= 1 ? { perSecond, burst } : undefined;
+}
+
+export class AuthConfig extends Context.Service<AuthConfig, AuthConfigShape>()("platform/AuthConfig") {
+  static readonly fromEnv = (env: Env): Layer.Layer<AuthConfig, ConfigError> => Layer.effect(AuthConfig, readAuthConfig(env));
+
+  /** Tests: rate limiting off and no shared secret, unless a test asks. */
+  static readonly test = (overrides: Partial<AuthConfigShape> = {}): Layer.Layer<AuthConfig> =>
+    Layer.succeed(AuthConfig, { rateLimits: null, registrationSharedSecret: undefined, ...overrides });
 }

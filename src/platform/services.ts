@@ -3,18 +3,18 @@ import { Effect, Layer } from "effect";
 import { ConfigError } from "./config-error";
 import { d1SigningKeyStoreLayer } from "./d1-signing-key-store";
 import type { Env } from "./env";
-import { ServerConfig, type ServerConfigShape } from "./server-config";
+import { AuthConfig, type AuthConfigShape, ServerConfig, type ServerConfigShape } from "./server-config";
 import { parseSigningKeySeed } from "./signing-key-material";
 import { type ServerSigningKey, SigningKeyStore } from "./signing-key-store";
 import { WallClock } from "./wall-clock";
 
-export type AppServices = ServerConfig | WallClock | SigningKeyStore;
+export type AppServices = ServerConfig | AuthConfig | WallClock | SigningKeyStore;
 
 /** Builds the services for one request; cheap, since each part is a plain value or a thin wrapper. */
 export type ServicesFor = (env: Env) => Layer.Layer<AppServices, ConfigError>;
 
 export const liveServices: ServicesFor = (env) =>
-  Layer.mergeAll(ServerConfig.fromEnv(env), signingKeyLayer(env)).pipe(Layer.provideMerge(WallClock.live));
+  Layer.mergeAll(ServerConfig.fromEnv(env), AuthConfig.fromEnv(env), signingKeyLayer(env)).pipe(Layer.provideMerge(WallClock.live));
 
 /** SIGNING_KEY_SEED, when set, replaces the key kept in D1; a malformed one is refused, not ignored. */
 function signingKeyLayer(env: Env): Layer.Layer<SigningKeyStore, ConfigError, WallClock> {
@@ -30,6 +30,8 @@ function signingKeyLayer(env: Env): Layer.Layer<SigningKeyStore, ConfigError, Wa
 
 export interface TestServicesOptions {
   readonly config?: Partial<ServerConfigShape>;
+  /** Rate limits and the registration shared secret; off and unset unless given. */
+  readonly auth?: Partial<AuthConfigShape>;
   readonly nowMs?: number;
   /** A fixed key; without it the D1 store of `env` is used, as in production. */
   readonly key?: ServerSigningKey;
@@ -41,5 +43,6 @@ export const testServices =
   (env) =>
     Layer.mergeAll(
       ServerConfig.test(options.config),
+      AuthConfig.test(options.auth),
       options.key === undefined ? d1SigningKeyStoreLayer(env.DB) : SigningKeyStore.fixed(options.key),
     ).pipe(Layer.provideMerge(options.nowMs === undefined ? WallClock.live : WallClock.fixed(options.nowMs)));
