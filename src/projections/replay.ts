@@ -96,9 +96,7 @@ export async function replayReadModels(deps: ReplayDeps): Promise<ReplayProgress
     }
   }
   await deps.onDone?.(position);
-  const done = progress();
-  deps.onProgress?.(done);
-  return done;
+  return progress();
 }
 
 /** Ensures the cursor has an entry buffered; false when its log is exhausted. */
@@ -115,7 +113,8 @@ async function refill(source: RoomLogSource, cursor: Cursor, pageSize: number): 
     cursor.buffer.push(decoded.value);
     cursor.nextSeq += 1;
   }
-  if (page.length < pageSize) cursor.exhausted = true;
+  // Only an empty answer ends a log: a short page may just be the log's own cap.
+  if (page.length === 0) cursor.exhausted = true;
   return cursor.buffer.length > 0;
 }
 

@@ -172,19 +172,19 @@ type FillResult = { readonly ok: true; readonly entries: LogEntry[] } | { readon
 /** Reads seqs `from..to` from the room log; anything but exactly that dense run is inconsistent. */
 async function fillGap(source: RoomLogSource, roomId: string, from: number, to: number): Promise<FillResult> {
   const entries: LogEntry[] = [];
-  for (let start = from; start <= to; start += FILL_PAGE) {
-    const end = Math.min(to, start + FILL_PAGE - 1);
-    const page = await source.getEntries(roomId, start, end);
+  // The log may answer a request with fewer entries than asked (it caps its pages): ask on.
+  for (let next = from; next <= to; ) {
+    const page = await source.getEntries(roomId, next, Math.min(to, next + FILL_PAGE - 1));
+    if (page.length === 0) return { ok: false, reason: `gap ${from}..${to} could not be filled from the room log` };
     for (const raw of page) {
       const decoded = decodeLogEntry(raw);
       if (!decoded.ok) return { ok: false, reason: `gap entry is malformed: ${decoded.error.reason}` };
-      const expected = from + entries.length;
-      if (decoded.value.roomId !== roomId || decoded.value.seq !== expected) {
-        return { ok: false, reason: `gap fill returned seq ${decoded.value.seq} of ${decoded.value.roomId}, expected ${expected}` };
+      if (decoded.value.roomId !== roomId || decoded.value.seq !== next || next > to) {
+        return { ok: false, reason: `gap fill returned seq ${decoded.value.seq} of ${decoded.value.roomId}, expected ${next}` };
       }
       entries.push(decoded.value);
+      next += 1;
     }
-    if (entries.length !== end - from + 1) return { ok: false, reason: `gap ${from}..${to} could not be filled from the room log` };
   }
   return { ok: true, entries };
 }

@@ -3,26 +3,9 @@ import { createExecutionContext, env, getQueueResult } from "cloudflare:test";
 import { expect, it } from "vitest";
 import { READ_MODEL_TABLES, replayReadModels, type ReplayProgress } from "../../../src/projections/replay";
 import worker from "../../../src/worker";
-import { batchOf, ScriptedLogs } from "./scripted-log";
+import { batchOf, ScriptedLogs, snapshotReadModels } from "./scripted-log";
 
-// Every column, ordered by the table's key: equal snapshots mean equal tables, row for row.
-const ORDER: Record<(typeof READ_MODEL_TABLES)[number], string> = {
-  events: "stream_pos",
-  room_checkpoints: "room_id",
-  current_state: "room_id, type, state_key",
-  state_changes: "room_id, type, state_key, stream_pos",
-  memberships: "user_id, room_id",
-  relations: "event_id",
-  redactions: "redaction_id",
-};
-
-async function snapshot(): Promise<Record<string, unknown[]>> {
-  const out: Record<string, unknown[]> = {};
-  for (const table of READ_MODEL_TABLES) {
-    out[table] = (await env.DB.prepare(`SELECT * FROM ${table} ORDER BY ${ORDER[table]}`).all()).results;
-  }
-  return out;
-}
+const snapshot = () => snapshotReadModels(env.DB, READ_MODEL_TABLES);
 
 function workload(): ScriptedLogs {
   const logs = new ScriptedLogs();

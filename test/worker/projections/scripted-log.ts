@@ -144,3 +144,20 @@ export function batchOf(items: readonly (LogEntry | { readonly raw: unknown })[]
 export async function tableRows(db: D1Database, table: string, orderBy: string): Promise<unknown[]> {
   return (await db.prepare(`SELECT * FROM ${table} ORDER BY ${orderBy}`).all()).results;
 }
+
+// Every column, ordered by each table's key: equal snapshots mean equal tables, row for row.
+const READ_MODEL_ORDER: Record<string, string> = {
+  events: "stream_pos",
+  room_checkpoints: "room_id",
+  current_state: "room_id, type, state_key",
+  state_changes: "room_id, type, state_key, stream_pos",
+  memberships: "user_id, room_id",
+  relations: "event_id",
+  redactions: "redaction_id",
+};
+
+export async function snapshotReadModels(db: D1Database, tables: readonly string[]): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const table of tables) out[table] = await tableRows(db, table, READ_MODEL_ORDER[table] ?? "1");
+  return out;
+}
