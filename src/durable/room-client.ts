@@ -1,11 +1,14 @@
 // The typed client the api uses to reach room DOs: create rooms, submit commands, read the log.
 import { roomIdForCreateRoom } from "../commands/create-room-plan";
 import type { Rejection } from "../commands/rejection";
-import type { CreateRoom, RoomEventCommand } from "../commands/room-command";
+import type { CreateRoom, RoomCommand, RoomEventCommand } from "../commands/room-command";
 import type { Env } from "../platform/env";
 import { err, type Result } from "../protocol/result";
 import { DEFAULT_ROOM_VERSION } from "../protocol/room-versions";
-import type { Submitted } from "./room-durable-object";
+import type { LogEntry, StateEntry } from "../commands/log-entry";
+import type { RoomEvent } from "../protocol/pdu";
+import type { RoomDurableObject, RoomInfo, Submitted, SubmitResult } from "./room-durable-object";
+import type { LoggedEvent } from "./room-log-store";
 
 export type { LogEntry, RoomLogMessage, StateDelta, StateEntry } from "../commands/log-entry";
 export type { Rejection } from "../commands/rejection";
@@ -35,6 +38,37 @@ type Rooms = Env["ROOMS"];
 /** The stub of the DO that holds (or will hold) `roomId`: one DO per room, addressed by the room ID. */
 export const roomStub = (rooms: Rooms, roomId: string) => rooms.get(rooms.idFromName(roomId));
 
+/** A room's state as entries and the events behind them. */
+export interface RoomStateSnapshot {
+  readonly entries: StateEntry[];
+  readonly events: RoomEvent[];
+}
+
+/**
+ * The room DO's RPC surface with its real types. The stub's own types turn results holding
+ * `unknown` JSON (event content) into `never`, so the client states them once here.
+ */
+export interface RoomHandle {
+  submit(command: RoomCommand): Promise<SubmitResult>;
+  getRoomInfo(): Promise<RoomInfo | undefined>;
+  /** Entries with fromSeq <= seq <= toSeq, at most 500 per call: page on from the last seq returned. */
+  getEntries(fromSeq: number, toSeq: number): Promise<LogEntry[]>;
+  getEvent(eventId: string): Promise<LoggedEvent | undefined>;
+  getCurrentState(): Promise<RoomStateSnapshot>;
+  /** "before" is federation's state at an event; undefined for an unknown event. */
+  getStateAt(eventId: string, at?: "before" | "after"): Promise<RoomStateSnapshot | undefined>;
+  getAuthChain(eventIds: readonly string[]): Promise<LoggedEvent[]>;
+}
+
+/** Does not compile if the DO's methods drift from RoomHandle. */
+type AssertHandle<T extends RoomHandle> = T;
+export type RoomHandleOfDurableObject = AssertHandle<Pick<RoomDurableObject, keyof RoomHandle>>;
+
+export function roomHandle(rooms: Rooms, roomId: string): RoomHandle {
+  // The DO class implements exactly these methods; only the stub's computed types are set aside.
+  return roomStub(rooms, roomId) as unknown as RoomHandle;
+}
+
 /** Attempts at a fresh v12 room ID when a create event collides with an existing room (same sender, content and millisecond). */
 const CREATE_ATTEMPTS = 5;
 
@@ -54,7 +88,7 @@ export async function createRoom(
     const roomId = roomIdForCreateRoom({ ...base, roomId: `!${randomLocalpart()}:${serverName}` });
     if (!roomId.ok) return roomId;
     const command: CreateRoom = { ...base, roomId: roomId.value };
-    last = await roomStub(rooms, roomId.value).submit(command);
+    last = await roomHandle(rooms, roomId.value).submit(command);
     if (last.ok || last.error._tag !== "RoomExists") return last;
   }
   return last;
@@ -62,12 +96,12 @@ export async function createRoom(
 
 /** Sends a command to the room it names; a room this server does not hold answers NotFound. */
 export const submitToRoom = (rooms: Rooms, command: RoomEventCommand): Promise<Result<Submitted, Rejection>> =>
-  roomStub(rooms, command.roomId).submit(command);
+  roomHandle(rooms, command.roomId).submit(command);
 
 /** Read access to room logs for the projections (gap fill, replay), in the shape their RoomLogSource expects. */
 export const roomLogSource = (rooms: Rooms) => ({
   getEntries: async (roomId: string, fromSeq: number, toSeq: number): Promise<readonly unknown[]> =>
-    roomStub(rooms, roomId).getEntries(fromSeq, toSeq),
+    roomHandle(rooms, roomId).getEntries(fromSeq, toSeq),
 });
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -1,6 +1,6 @@
 // Shared setup for the room DO tests: local users, room creation through the client, and log reads.
 import { env } from "cloudflare:test";
-import { createRoom, roomStub, type CreateRoomRequest, type LogEntry, type RoomEventCommand, submitToRoom } from "../../../src/durable/room-client";
+import { createRoom, roomHandle, type CreateRoomRequest, type LogEntry, type RoomEventCommand, submitToRoom } from "../../../src/durable/room-client";
 import { stateKeyString } from "../../../src/protocol/pdu";
 
 export const SERVER = env.SERVER_NAME;
@@ -13,7 +13,7 @@ export async function newRoom(roomVersion: string, request: Partial<CreateRoomRe
   return created.value.roomId;
 }
 
-export const stub = (roomId: string) => roomStub(env.ROOMS, roomId);
+export const stub = (roomId: string) => roomHandle(env.ROOMS, roomId);
 export const submit = (command: RoomEventCommand) => submitToRoom(env.ROOMS, command);
 
 export async function mustSubmit(command: RoomEventCommand): Promise<string> {
@@ -27,7 +27,7 @@ export async function allEntries(roomId: string): Promise<LogEntry[]> {
   for (;;) {
     const page = await stub(roomId).getEntries(out.length + 1, Number.MAX_SAFE_INTEGER);
     if (page.length === 0) return out;
-    out.push(...(page as LogEntry[]));
+    out.push(...page);
   }
 }
 
