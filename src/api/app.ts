@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { liveServices, type ServicesFor } from "../platform/services";
 import type { AppEnv } from "./app-env";
+import { mountAdminRoutes } from "./admin/admin-api";
 import { mountAccountRoutes } from "./client/accounts-api";
 import { versionsRoutes } from "./client/versions";
 import { cors } from "./cors";
@@ -31,6 +32,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route("/", wellKnownRoutes);
   app.route("/", serverKeysRoutes);
   mountAccountRoutes(app);
+  mountAdminRoutes(app);
   if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);
   app.onError(onError);
   app.notFound(makeNotFound(app));
