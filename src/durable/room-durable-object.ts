@@ -2,31 +2,20 @@
 import { DurableObject } from "cloudflare:workers";
 import { Result as EffectResult } from "effect";
 import type { LogEntry, StateEntry } from "../commands/log-entry";
-import { decide } from "../commands/decide";
-import type { Rejection } from "../commands/rejection";
 import { decodeRoomCommand, type RoomCommand } from "../commands/room-command";
 import type { Env } from "../platform/env";
 import type { RoomEvent } from "../protocol/pdu";
-import { err, ok, type Result } from "../protocol/result";
+import { err } from "../protocol/result";
 import type { SigningKey } from "../protocol/signing";
 import { RoomLogStore, type LoggedEvent } from "./room-log-store";
 import { RoomOutbox } from "./room-outbox";
 import { loadRoomSigningKey } from "./room-signing-key";
+import { RoomWriter, type SubmitResult } from "./room-writer";
 
 /** After an append, the alarm is set this far ahead as a safety net; a successful send clears it. */
 const SAFETY_ALARM_MS = 10_000;
 
-export interface Submitted {
-  readonly roomId: string;
-  /** The event the command produced (or, for a repeated transaction or a no-op, the one it already produced). */
-  readonly eventId: string;
-  /** Every event appended by this call, in log order; empty for a repeat or a no-op. */
-  readonly eventIds: readonly string[];
-  /** The room's last seq after the call. */
-  readonly lastSeq: number;
-}
-
-export type SubmitResult = Result<Submitted, Rejection>;
+export type { Submitted, SubmitResult } from "./room-writer";
 
 export interface RoomInfo {
   readonly roomId: string;
@@ -39,6 +28,7 @@ export class RoomDurableObject extends DurableObject<Env> {
   /** The log; an instance property, so not reachable over RPC. */
   readonly store: RoomLogStore;
   readonly outbox: RoomOutbox;
+  readonly writer: RoomWriter;
   private signingKey: SigningKey | undefined;
   private alarmAt: number | undefined;
 
@@ -50,6 +40,7 @@ export class RoomDurableObject extends DurableObject<Env> {
       clear: () => this.clearAlarm(),
       now: () => Date.now(),
     });
+    this.writer = new RoomWriter(this.store, env.SERVER_NAME, (now) => this.scheduleAlarm(now + SAFETY_ALARM_MS));
     void ctx.blockConcurrencyWhile(async () => {
       const at = await ctx.storage.getAlarm();
       this.alarmAt = at ?? undefined;
@@ -64,30 +55,9 @@ export class RoomDurableObject extends DurableObject<Env> {
     if (EffectResult.isFailure(decoded)) return err({ _tag: "BadRequest", reason: `malformed command: ${decoded.failure.message}` });
     const key = await this.loadSigningKey();
     if (typeof key === "string") return err({ _tag: "Unavailable", reason: key });
-    const result = this.#decideAndAppend(decoded.success, key);
+    const result = this.writer.decideAndAppend(decoded.success, key);
     if (result.ok && result.value.eventIds.length > 0) await this.outbox.flush();
     return result;
-  }
-
-  /**
-   * Synchronous from the transaction-ID check to the commit: no other request of this DO runs in
-   * between, which is what serializes the room's commands and makes a repeated txnId find the first.
-   * A JS-private method, so RPC callers cannot reach it with a key of their own.
-   */
-  #decideAndAppend(command: RoomCommand, signingKey: SigningKey): SubmitResult {
-    const view = this.store.view();
-    if (view !== undefined && (command._tag === "SendEvent" || command._tag === "Redact") && command.txnId !== undefined) {
-      const existing = this.store.txnEventId(command.sender, command.deviceId ?? "", command.txnId);
-      if (existing !== undefined) return ok({ roomId: view.roomId, eventId: existing, eventIds: [], lastSeq: this.store.lastSeq });
-    }
-    const now = Date.now();
-    const decision = decide(command, view, { now, serverName: this.env.SERVER_NAME, signingKey });
-    if (!decision.ok) return decision;
-    const { roomId, eventId, events } = decision.value;
-    if (events.length === 0) return ok({ roomId, eventId, eventIds: [], lastSeq: this.store.lastSeq });
-    const entries = this.store.append(decision.value, now);
-    this.scheduleAlarm(now + SAFETY_ALARM_MS);
-    return ok({ roomId, eventId, eventIds: entries.map((e) => e.eventId), lastSeq: this.store.lastSeq });
   }
 
   override async alarm(): Promise<void> {
