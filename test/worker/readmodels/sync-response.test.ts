@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { LogEntry } from "../../../src/commands/log-entry";
 import { projectRoomLogBatch } from "../../../src/projections/room-log-consumer";
 import { buildSync, type SyncRequest } from "../../../src/readmodels/sync-response";
+import { formatSyncToken, parseSyncToken, tokenAt } from "../../../src/readmodels/sync-token";
 import { batchOf, ScriptedLogs } from "../projections/scripted-log";
 
 const logs = new ScriptedLogs();
@@ -124,6 +125,15 @@ describe("sync response", () => {
     expect(shown.unsigned["redacted_because"]).toMatchObject({ event_id: redaction.eventId, type: "m.room.redaction" });
     expect(Object.keys(shown).sort()).toEqual(["content", "event_id", "origin_server_ts", "sender", "type", "unsigned"]);
     expect(events.find((e) => e.event_id === topic2.eventId)!.unsigned["prev_content"]).toEqual({ topic: "one" });
+  });
+
+  it("formats and parses tokens; a token above every position (issued before a replay) starts afresh", async () => {
+    expect(formatSyncToken(tokenAt(42))).toBe("s42");
+    expect(parseSyncToken("s42")).toEqual({ ok: true, value: { pdu: 42 } });
+    const room = logs.room("!future:test").create("@kim:test");
+    await project(room.entries);
+    const fromFuture = await sync({ userId: "@kim:test", since: "s999999999" });
+    expect(fromFuture.body.rooms.join[room.roomId]!.timeline.events).toHaveLength(3);
   });
 
   it("refuses a malformed since token with a tagged error", async () => {
