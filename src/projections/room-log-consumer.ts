@@ -1,4 +1,4 @@
-// The queue consumer: projects room log entries into D1, per room in seq order, then pokes sync.
+// The queue consumer: projects room log entries into D1 in append order (seq order per room), then pokes sync.
 import type { LogEntry } from "../commands/log-entry";
 import { applyEntry, readCheckpoint } from "./apply-entry";
 import { decodeLogEntry, decodeLogMessage } from "./decode-log-message";

@@ -22,7 +22,7 @@ export interface ClientEventOptions {
 // federation detail. `redacts` stays top-level for redaction events of rooms before v11.
 const CLIENT_KEYS = ["type", "sender", "origin_server_ts", "state_key", "redacts"] as const;
 
-function contentOf(row: EventRow, roomVersion: string): JsonObject {
+function shownPdu(row: EventRow, roomVersion: string): JsonObject {
   const pdu = JSON.parse(row.event_json) as JsonObject;
   const rules = roomVersionRules(roomVersion);
   const shown = row.redacted_because !== null && rules !== undefined ? redactEvent(rules, pdu) : pdu;
@@ -30,7 +30,7 @@ function contentOf(row: EventRow, roomVersion: string): JsonObject {
 }
 
 export function formatClientEvent(row: EventRow, options: ClientEventOptions): ClientEvent {
-  const pdu = contentOf(row, options.roomVersion);
+  const pdu = shownPdu(row, options.roomVersion);
   const out: Record<string, JsonValue> = { event_id: row.event_id };
   for (const key of CLIENT_KEYS) {
     const value = pdu[key];
@@ -52,7 +52,7 @@ export function formatClientEvent(row: EventRow, options: ClientEventOptions): C
   }
   const replaced = row.replaces_event_id === null ? undefined : options.related.get(row.replaces_event_id);
   if (replaced !== undefined && row.state_key !== null) {
-    const previous = contentOf(replaced, options.roomVersion)["content"];
+    const previous = shownPdu(replaced, options.roomVersion)["content"];
     if (isJsonObject(previous)) unsigned["prev_content"] = previous;
   }
   const redaction = row.redacted_because === null ? undefined : options.related.get(row.redacted_because);
