@@ -123,7 +123,7 @@ describe("token buckets", () => {
 
 describe("settings", () => {
   it("reads RATE_LIMIT, the rules and the shared secret; defaults are on", () => {
-    const read = (vars: Record<string, string>) => Effect.runSyncExit(readAuthConfig(vars));
+    const read = (vars: Record<string, string | undefined>) => Effect.runSyncExit(readAuthConfig(vars));
     const defaults = read({});
     expect(Exit.isSuccess(defaults) && defaults.value).toEqual({ rateLimits: DEFAULT_RATE_LIMITS, registrationSharedSecret: undefined });
     const off = read({ RATE_LIMIT: "off", REGISTRATION_SHARED_SECRET: "s" });
