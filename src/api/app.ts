@@ -4,6 +4,7 @@ import { liveServices, type ServicesFor } from "../platform/services";
 import type { AppEnv } from "./app-env";
 import { mountAdminRoutes } from "./admin/admin-api";
 import { mountAccountRoutes } from "./client/accounts-api";
+import { mountRoomRoutes } from "./client/rooms/rooms-api";
 import { versionsRoutes } from "./client/versions";
 import { cors } from "./cors";
 import { makeNotFound, onError } from "./error-handlers";
@@ -32,6 +33,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route("/", wellKnownRoutes);
   app.route("/", serverKeysRoutes);
   mountAccountRoutes(app);
+  mountRoomRoutes(app);
   mountAdminRoutes(app);
   if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);
   app.onError(onError);

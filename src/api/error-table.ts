@@ -1,10 +1,13 @@
 // The one table from domain errors to Matrix errcodes and HTTP statuses, and the conversion using it.
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AccountError } from "../accounts/account-errors";
+import type { Rejection } from "../durable/room-client";
 import type { JsonObject } from "../protocol/json-value";
 import type { StrictJsonError } from "../protocol/strict-json";
 import type { ConfigError } from "../platform/config-error";
 import type { SigningKeyStoreError } from "../platform/signing-key-store";
+import type { NotInRoom } from "../readmodels/room-messages";
+import type { InvalidSyncToken } from "../readmodels/sync-token";
 import type { RequestDecodeError } from "./decode-request";
 import type { JsonBodyError } from "./json-body";
 import { MatrixError } from "./matrix-error";
@@ -39,6 +42,9 @@ const TABLE: {
 } & {
   // Account errors carry a human-readable reason, so they map by tag alone and show the reason.
   readonly [Tag in AccountError["_tag"]]: Mapping;
+} & {
+  // Room command rejections, sync tokens and read permissions: also human-readable reasons.
+  readonly [Tag in Rejection["_tag"] | InvalidSyncToken["_tag"] | NotInRoom["_tag"]]: Mapping;
 } = {
   // Text that is not JSON is M_NOT_JSON; JSON that breaks Matrix's stricter rules (RFC 8259 only
   // says names SHOULD be unique; integers must fit the canonical-JSON range) is M_BAD_JSON.
@@ -93,6 +99,21 @@ const TABLE: {
   UiaSessionUnknown: { status: 400, errcode: "M_UNKNOWN" },
   // Synapse's answer too: the request changed while it was being authenticated.
   UiaSessionMismatch: { status: 403, errcode: "M_FORBIDDEN" },
+  // The auth rules (or a client-server permission rule) refused the event: not joined, too little power.
+  Forbidden: { status: 403, errcode: "M_FORBIDDEN" },
+  NotFound: NOT_FOUND,
+  // decide's bad input is the event the client described: content that is not canonical JSON, a bad field.
+  BadRequest: BAD_JSON,
+  // Content that makes the PDU exceed 65,536 bytes (spec "Size limits").
+  TooLarge: { status: 413, errcode: "M_TOO_LARGE" },
+  UnsupportedRoomVersion: { status: 400, errcode: "M_UNSUPPORTED_ROOM_VERSION" },
+  InvalidRoomState: { status: 400, errcode: "M_INVALID_ROOM_STATE" },
+  // Only after every fresh room ID collided, or a federation-only rejection reaching a client route.
+  RoomExists: INTERNAL,
+  MissingEvents: INTERNAL,
+  Unavailable: { status: 503, errcode: "M_UNKNOWN", fixedMessage: "The room is temporarily unavailable; retry" },
+  InvalidSyncToken: INVALID_PARAM,
+  NotInRoom: { status: 403, errcode: "M_FORBIDDEN" },
 };
 
 const DEFAULT_MESSAGES: Readonly<Record<string, string>> = {

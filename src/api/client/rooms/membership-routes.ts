@@ -1,0 +1,95 @@
+// POST /rooms/{roomId}/join, /join/{roomIdOrAlias}, /rooms/{roomId}/invite, /rooms/{roomId}/leave and GET /joined_rooms.
+import { Effect, Schema } from "effect";
+import { type Context, Hono } from "hono";
+import { joinedRoomIds } from "../../../readmodels/joined-rooms";
+import { parseRoomAlias } from "../../../protocol/identifiers/room-alias";
+import { parseRoomId } from "../../../protocol/identifiers/room-id";
+import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
+import type { RouteEffect } from "../../effect-route";
+import { readJsonBody } from "../../json-body";
+import { matrixError } from "../../matrix-error";
+import { roomIdParam, submit, userIdValue } from "./room-request";
+
+const ReasonBody = Schema.Struct({ reason: Schema.optionalKey(Schema.String) });
+const InviteBody = Schema.Struct({ user_id: Schema.String, reason: Schema.optionalKey(Schema.String) });
+
+function join(c: Context<AuthedEnv>, roomId: string): RouteEffect {
+  return Effect.gen(function* () {
+    const me = c.var.requester;
+    const body = yield* readJsonBody(c.req.raw, ReasonBody, { emptyAsObject: true });
+    // Only rooms this server holds: joining over federation (make_join/send_join) does not exist yet,
+    // and the room DO answers NotFound (404) for any other room.
+    yield* submit(c, {
+      _tag: "Membership",
+      v: 1,
+      roomId,
+      sender: me.userId,
+      deviceId: me.deviceId,
+      action: "join",
+      ...(body.reason === undefined ? {} : { reason: body.reason }),
+    });
+    return c.json({ room_id: roomId });
+  });
+}
+
+const joinByRoomId = authedRoute((c) => Effect.flatMap(roomIdParam(c), (roomId) => join(c, roomId)));
+
+const joinByIdOrAlias = authedRoute((c) =>
+  Effect.gen(function* () {
+    const target = c.req.param("roomIdOrAlias") ?? "";
+    if (parseRoomId(target).ok) return yield* join(c, target);
+    if (parseRoomAlias(target).ok) {
+      return yield* Effect.fail(matrixError(404, "M_NOT_FOUND", "Room alias not found: this server has no room alias directory yet"));
+    }
+    return yield* Effect.fail(matrixError(400, "M_INVALID_PARAM", "roomIdOrAlias is neither a room ID nor a room alias"));
+  }),
+);
+
+const invite = authedRoute((c) =>
+  Effect.gen(function* () {
+    const me = c.var.requester;
+    const roomId = yield* roomIdParam(c);
+    const body = yield* readJsonBody(c.req.raw, InviteBody);
+    const target = yield* userIdValue(body.user_id, "user_id");
+    yield* submit(c, {
+      _tag: "Membership",
+      v: 1,
+      roomId,
+      sender: me.userId,
+      deviceId: me.deviceId,
+      action: "invite",
+      target,
+      ...(body.reason === undefined ? {} : { reason: body.reason }),
+    });
+    return c.json({});
+  }),
+);
+
+const leave = authedRoute((c) =>
+  Effect.gen(function* () {
+    const me = c.var.requester;
+    const roomId = yield* roomIdParam(c);
+    const body = yield* readJsonBody(c.req.raw, ReasonBody, { emptyAsObject: true });
+    yield* submit(c, {
+      _tag: "Membership",
+      v: 1,
+      roomId,
+      sender: me.userId,
+      deviceId: me.deviceId,
+      action: "leave",
+      ...(body.reason === undefined ? {} : { reason: body.reason }),
+    });
+    return c.json({});
+  }),
+);
+
+const joinedRooms = authedRoute((c) =>
+  Effect.promise(() => joinedRoomIds(c.env.DB, c.var.requester.userId)).pipe(Effect.map((ids) => c.json({ joined_rooms: ids }))),
+);
+
+export const membershipRoutes = new Hono<AuthedEnv>()
+  .post("/rooms/:roomId/join", requireAuth(), joinByRoomId)
+  .post("/join/:roomIdOrAlias", requireAuth(), joinByIdOrAlias)
+  .post("/rooms/:roomId/invite", requireAuth(), invite)
+  .post("/rooms/:roomId/leave", requireAuth(), leave)
+  .get("/joined_rooms", requireAuth(), joinedRooms);

@@ -1,0 +1,101 @@
+// GET /sync (long-poll on the sync notifier) and GET /rooms/{roomId}/messages, read from the D1 read models.
+import { Effect } from "effect";
+import { type Context, Hono } from "hono";
+import { syncNotifierClient } from "../../../durable/sync-notifier-client";
+import { isJsonObject } from "../../../protocol/json-value";
+import { parseStrictJson } from "../../../protocol/strict-json";
+import { WallClock } from "../../../platform/wall-clock";
+import { roomMessages } from "../../../readmodels/room-messages";
+import { syncWithLongPoll } from "../../../readmodels/sync-response";
+import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
+import { RequestDecodeError } from "../../decode-request";
+import { intQuery, requiredQuery, roomIdParam } from "./room-request";
+
+/** A long-poll is held at most this long whatever the client asks (clients ask for 30 s). */
+const MAX_SYNC_TIMEOUT_MS = 60_000;
+
+const invalidParam = (message: string) => new RequestDecodeError({ reason: "invalid_param", message });
+
+/**
+ * The timeline limit of a `filter` parameter given inline as JSON (`room.timeline.limit`). Filter
+ * IDs are not resolved here (no filter store yet), so a named filter means the defaults.
+ */
+function timelineLimitOf(c: Context<AuthedEnv>): Effect.Effect<number | undefined, RequestDecodeError> {
+  const text = c.req.query("filter");
+  if (text === undefined || !text.trimStart().startsWith("{")) return Effect.succeed(undefined);
+  const parsed = parseStrictJson(text, { allowFloats: false });
+  if (!parsed.ok || !isJsonObject(parsed.value)) return Effect.fail(invalidParam("filter is not a JSON object"));
+  const room = parsed.value["room"];
+  const timeline = isJsonObject(room) ? room["timeline"] : undefined;
+  const limit = isJsonObject(timeline) ? timeline["limit"] : undefined;
+  if (limit === undefined) return Effect.succeed(undefined);
+  if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 0) return Effect.fail(invalidParam("filter room.timeline.limit must be a non-negative integer"));
+  return Effect.succeed(limit);
+}
+
+function booleanQuery(c: Context<AuthedEnv>, name: string): Effect.Effect<boolean, RequestDecodeError> {
+  const text = c.req.query(name);
+  if (text === undefined || text === "false") return Effect.succeed(false);
+  if (text === "true") return Effect.succeed(true);
+  return Effect.fail(invalidParam(`${name} must be true or false`));
+}
+
+const sync = authedRoute((c) =>
+  Effect.gen(function* () {
+    const me = c.var.requester;
+    const timeoutMs = (yield* intQuery(c, "timeout", MAX_SYNC_TIMEOUT_MS)) ?? 0;
+    const fullState = yield* booleanQuery(c, "full_state");
+    const timelineLimit = yield* timelineLimitOf(c);
+    const since = c.req.query("since");
+    const clock = yield* WallClock;
+    const result = yield* Effect.promise(() =>
+      syncWithLongPoll(
+        c.env.DB,
+        {
+          userId: me.userId,
+          deviceId: me.deviceId,
+          ...(since === undefined ? {} : { since }),
+          fullState,
+          ...(timelineLimit === undefined ? {} : { timelineLimit }),
+          now: clock.nowMs(),
+          timeoutMs,
+        },
+        syncNotifierClient(c.env.SYNC_NOTIFIER),
+        clock.nowMs,
+      ),
+    );
+    if (!result.ok) return yield* Effect.fail(result.error);
+    return c.json(result.value.body);
+  }),
+);
+
+const messages = authedRoute((c) =>
+  Effect.gen(function* () {
+    const me = c.var.requester;
+    const roomId = yield* roomIdParam(c);
+    const dir = yield* requiredQuery(c, "dir");
+    if (dir !== "b" && dir !== "f") return yield* Effect.fail(invalidParam("dir must be b or f"));
+    const limit = yield* intQuery(c, "limit", 1000);
+    const from = c.req.query("from");
+    const to = c.req.query("to");
+    const now = (yield* WallClock).nowMs();
+    const page = yield* Effect.promise(() =>
+      roomMessages(c.env.DB, {
+        userId: me.userId,
+        deviceId: me.deviceId,
+        roomId,
+        dir,
+        ...(from === undefined ? {} : { from }),
+        ...(to === undefined ? {} : { to }),
+        ...(limit === undefined ? {} : { limit }),
+        now,
+      }),
+    );
+    if (!page.ok) return yield* Effect.fail(page.error);
+    return c.json(page.value);
+  }),
+);
+
+export const syncRoutes = new Hono<AuthedEnv>()
+  .get("/sync", requireAuth(), sync)
+  .get("/rooms/:roomId/messages", requireAuth(), messages);
