@@ -38,6 +38,9 @@ export function creatableRules(roomVersion: string): Result<RoomVersionRules, Re
 
 const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
 
+/** The users to invite: each once, never the creator (already joined, and the auth rules would refuse it). */
+const inviteesOf = (command: CreateRoom): string[] => unique(command.invite ?? []).filter((id) => id !== command.sender);
+
 /** m.room.create content: creation_content, with `creator` (before v11) and `room_version` set by the server. */
 function createContent(rules: RoomVersionRules, command: CreateRoom): Result<JsonObject, Rejection> {
   const extra = jsonContent(command.creationContent ?? {}, "creation_content");
@@ -47,10 +50,10 @@ function createContent(rules: RoomVersionRules, command: CreateRoom): Result<Jso
   if (!rules.creatorIsSender) content["creator"] = command.sender;
   content["room_version"] = rules.id;
   // v12: trusted_private_chat invitees become creators rather than getting power level 100.
-  if (rules.privilegedCreators && effectivePreset(command) === "trusted_private_chat" && (command.invite ?? []).length > 0) {
+  if (rules.privilegedCreators && effectivePreset(command) === "trusted_private_chat" && inviteesOf(command).length > 0) {
     const given = Array.isArray(rest["additional_creators"]) ? rest["additional_creators"] : [];
     if (!given.every((id): id is string => typeof id === "string")) return err(badRequest("additional_creators must be user IDs"));
-    content["additional_creators"] = unique([...given, ...(command.invite ?? [])]);
+    content["additional_creators"] = unique([...given, ...inviteesOf(command)]);
   }
   return ok(content);
 }
@@ -86,7 +89,7 @@ function powerLevelsContent(rules: RoomVersionRules, command: CreateRoom): Resul
   // Before v12 the creator is listed at 100; from v12 creators have infinite power and must not be listed.
   if (!rules.privilegedCreators) {
     users[command.sender] = 100;
-    if (preset === "trusted_private_chat") for (const invitee of command.invite ?? []) users[invitee] = 100;
+    if (preset === "trusted_private_chat") for (const invitee of inviteesOf(command)) users[invitee] = 100;
   }
   const defaults: JsonObject = {
     users,
@@ -166,7 +169,7 @@ export function createRoomDrafts(rules: RoomVersionRules, command: CreateRoom): 
   if (command.topic !== undefined) {
     state("m.room.topic", { topic: command.topic, "m.topic": { "m.text": [{ body: command.topic, mimetype: "text/plain" }] } });
   }
-  for (const invitee of unique(command.invite ?? [])) {
+  for (const invitee of inviteesOf(command)) {
     state("m.room.member", { membership: "invite", ...(command.isDirect === true ? { is_direct: true } : {}) }, invitee);
   }
   return ok(drafts);

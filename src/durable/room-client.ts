@@ -98,10 +98,24 @@ export async function createRoom(
 export const submitToRoom = (rooms: Rooms, command: RoomEventCommand): Promise<Result<Submitted, Rejection>> =>
   roomHandle(rooms, command.roomId).submit(command);
 
-/** Read access to room logs for the projections (gap fill, replay), in the shape their RoomLogSource expects. */
+/**
+ * Read access to room logs for the projections (gap fill, replay), in the shape their RoomLogSource
+ * expects: every entry in the range the log holds, paging past the DO's per-call limit.
+ */
 export const roomLogSource = (rooms: Rooms) => ({
-  getEntries: async (roomId: string, fromSeq: number, toSeq: number): Promise<readonly unknown[]> =>
-    roomHandle(rooms, roomId).getEntries(fromSeq, toSeq),
+  getEntries: async (roomId: string, fromSeq: number, toSeq: number): Promise<readonly unknown[]> => {
+    const room = roomHandle(rooms, roomId);
+    const out: LogEntry[] = [];
+    let next = fromSeq;
+    while (next <= toSeq) {
+      const page = await room.getEntries(next, toSeq);
+      const last = page.at(-1);
+      if (last === undefined) break;
+      out.push(...page);
+      next = last.seq + 1;
+    }
+    return out;
+  },
 });
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

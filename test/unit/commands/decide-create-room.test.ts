@@ -159,6 +159,11 @@ describe("decide(CreateRoom)", () => {
     expectValidOnReceipt(v12);
   });
 
+  it("never invites the creator, and invites each user once", () => {
+    const d = created(command("11", { invite: [ALICE, BOB, BOB] }));
+    expect(d.events.filter((e) => e.event.pdu.content["membership"] === "invite").map((e) => e.event.pdu.state_key)).toEqual([BOB]);
+  });
+
   it("power_level_content_override is applied on top of the defaults", () => {
     const d = created(command("11", { powerLevelContentOverride: { events_default: 10, users: { [ALICE]: 100, [BOB]: 50 } } }));
     const pl = d.events[2]!.event.pdu.content;

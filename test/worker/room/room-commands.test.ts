@@ -1,6 +1,7 @@
 // The room DO's write path: sends, state, membership, redaction, rejections, transaction IDs and concurrency.
 import { describe, expect, it } from "vitest";
-import type { RoomEventCommand } from "../../../src/durable/room-client";
+import { env } from "cloudflare:test";
+import { roomLogSource, type RoomEventCommand } from "../../../src/durable/room-client";
 import { stateKeyString } from "../../../src/protocol/pdu";
 import { ALICE, allEntries, currentStateMap, message, mustSubmit, newRoom, stub, submit, user } from "./room-fixtures";
 
@@ -98,4 +99,19 @@ describe("room DO: commands", () => {
     expect(types).toEqual(["m.room.create", "m.room.member", "m.room.power_levels"]);
     expect(await stub(roomId).getEvent("$missing")).toBeUndefined();
   });
+});
+
+describe("room client: log source for the projections", () => {
+  it("returns exactly the range asked for, paging past the DO's per-call limit", async () => {
+    const roomId = await newRoom("12");
+    await Promise.all(Array.from({ length: 510 }, (_, i) => submit(message(roomId, ALICE, `n${i}`))));
+    const source = roomLogSource(env.ROOMS);
+    const all = (await source.getEntries(roomId, 1, 10_000)) as { seq: number }[];
+    expect(all.length).toBe(516);
+    expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 516 }, (_, i) => i + 1));
+    const slice = (await source.getEntries(roomId, 3, 5)) as { seq: number }[];
+    expect(slice.map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(await source.getEntries(roomId, 600, 700)).toEqual([]);
+    expect(await source.getEntries("!unknown:localhost:8008", 1, 10)).toEqual([]);
+  }, 60_000);
 });
