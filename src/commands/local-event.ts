@@ -11,7 +11,7 @@ import { err, ok, type Result } from "../protocol/result";
 import type { RoomVersionRules } from "../protocol/room-versions";
 import { badRequest, forbidden, type Rejection } from "./rejection";
 import type { DecideContext, DecidedEvent, DecidedTxn } from "./room-decision";
-import { stateDiff, withEntry } from "./state-map";
+import { singleEntryDelta, withEntry } from "./state-map";
 import type { WorkingRoom } from "./working-room";
 
 /** What the author chose; everything else in the PDU is filled in here. */
@@ -110,7 +110,7 @@ export function appendLocalEvent(
   const decided: DecidedEvent = {
     event,
     status: "accepted",
-    stateDelta: stateDiff(stateBefore, stateAfter),
+    stateDelta: singleEntryDelta(stateBefore, event),
     stateBefore,
     stateAfter,
     ...(options.txn === undefined ? {} : { txn: options.txn }),

@@ -43,3 +43,14 @@ export function withEntry(before: StateMap, event: RoomEvent): StateMap {
   after.set(stateKeyString(event.pdu.type, event.pdu.state_key), event.eventId);
   return after;
 }
+
+/** The delta of appending one event on top of the current state: its own entry and the one it replaces (no full diff). */
+export function singleEntryDelta(current: StateMap, event: RoomEvent): StateDelta {
+  const { type, state_key: stateKey } = event.pdu;
+  if (stateKey === undefined) return EMPTY_DELTA;
+  const old = current.get(stateKeyString(type, stateKey));
+  return {
+    added: [{ type, stateKey, eventId: event.eventId }],
+    removed: old === undefined || old === event.eventId ? [] : [{ type, stateKey, eventId: old }],
+  };
+}
