@@ -2,7 +2,7 @@
 // `npm start`: applies the D1 migrations locally, then serves the worker with wrangler's local mode.
 //
 // Environment: PORT (8008), SERVER_NAME (localhost:<PORT>), PERSIST_DIR (.wrangler/state),
-// REGISTRATION and PUBLIC_BASE_URL (passed through when set). Secrets such as SIGNING_KEY_SEED
+// REGISTRATION, PUBLIC_BASE_URL and the RATE_LIMIT settings (passed through when set). Secrets such as SIGNING_KEY_SEED
 // belong in .dev.vars, which wrangler reads itself, so they never appear on a command line.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -54,7 +54,7 @@ const migrated = await run(["d1", "migrations", "apply", "DB", "--local", "--per
 if (migrated !== 0 || stopping) process.exit(migrated || 130);
 
 const vars = [`SERVER_NAME:${serverName}`];
-for (const name of ["REGISTRATION", "PUBLIC_BASE_URL"]) {
+for (const name of ["REGISTRATION", "PUBLIC_BASE_URL", "RATE_LIMIT", "RATE_LIMIT_LOGIN", "RATE_LIMIT_REGISTER", "RATE_LIMIT_MESSAGE"]) {
   if (process.env[name] !== undefined) vars.push(`${name}:${process.env[name]}`);
 }
 const devArgs = [
