@@ -2,7 +2,8 @@
 // `npm start`: applies the D1 migrations locally, then serves the worker with wrangler's local mode.
 //
 // Environment: PORT (8008), SERVER_NAME (localhost:<PORT>), PERSIST_DIR (.wrangler/state),
-// REGISTRATION, PUBLIC_BASE_URL and the RATE_LIMIT settings (passed through when set). Secrets such as SIGNING_KEY_SEED
+// REGISTRATION (default open for local use), PUBLIC_BASE_URL and the RATE_LIMIT settings (passed
+// through when set). Secrets such as SIGNING_KEY_SEED
 // belong in .dev.vars, which wrangler reads itself, so they never appear on a command line.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -53,8 +54,10 @@ function run(args, stdin) {
 const migrated = await run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], "ignore");
 if (migrated !== 0 || stopping) process.exit(migrated || 130);
 
-const vars = [`SERVER_NAME:${serverName}`];
-for (const name of ["REGISTRATION", "PUBLIC_BASE_URL", "RATE_LIMIT", "RATE_LIMIT_LOGIN", "RATE_LIMIT_REGISTER", "RATE_LIMIT_MESSAGE"]) {
+// A local install is for trying the server with real clients, so registration is open unless
+// REGISTRATION says otherwise; a deployed worker keeps wrangler.toml's "closed" (fail closed).
+const vars = [`SERVER_NAME:${serverName}`, `REGISTRATION:${process.env.REGISTRATION || "open"}`];
+for (const name of ["PUBLIC_BASE_URL", "RATE_LIMIT", "RATE_LIMIT_LOGIN", "RATE_LIMIT_REGISTER", "RATE_LIMIT_MESSAGE"]) {
   if (process.env[name] !== undefined) vars.push(`${name}:${process.env[name]}`);
 }
 const devArgs = [
