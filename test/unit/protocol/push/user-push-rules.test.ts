@@ -75,6 +75,14 @@ describe("merging user rules with the defaults", () => {
     expect(evaluatePushRules(mergePushRules(ALICE, u), msg("x", { room_id: "!other:x" }), ctx)?.kind).toBe("sender");
   });
 
+  it("breaks ties within a kind by list order (the spec's tea and time example)", () => {
+    let u = put(emptyUserPushRules(), "content", "tea", { pattern: "tea", actions: ["notify", { set_tweak: "sound", value: "tea" }] });
+    u = put(u, "content", "time", { pattern: "time", actions: ["notify", { set_tweak: "sound", value: "time" }] });
+    expect(evaluatePushRules(mergePushRules(ALICE, u), msg("It's time for tea"), ctx)?.rule.rule_id).toBe("time");
+    u = put(u, "content", "tea", { pattern: "tea", actions: ["notify"] }, { before: "time" });
+    expect(evaluatePushRules(mergePushRules(ALICE, u), msg("It's time for tea"), ctx)?.rule.rule_id).toBe("tea");
+  });
+
   it("skips disabled rules and falls through to the next", () => {
     const u = value(setPushRuleEnabled(emptyUserPushRules(), "underride", ".m.rule.message", false));
     const merged2 = mergePushRules(ALICE, u);
