@@ -1,6 +1,9 @@
-// Builds the /sync response body for one user from a since token (room event stream), and long-polls.
+// Builds the /sync response body for one user from a since token (room events and account data), and long-polls.
+import type { Filter } from "../protocol/filters/filter-definition";
 import type { JsonObject, JsonValue } from "../protocol/json-value";
 import { err, ok, type Result } from "../protocol/result";
+import { accountDataPosition, accountDataChanges } from "./account-data";
+import { accountDataSections, type AccountDataSections } from "./sync-account-data";
 import { toClientEvents, type EventRow } from "./event-rows";
 import {
   currentStateOfTypes,
@@ -11,7 +14,7 @@ import {
   userSnapshot,
   type MembershipRow,
 } from "./room-queries";
-import { formatSyncToken, parseSyncToken, tokenAt, type InvalidSyncToken } from "./sync-token";
+import { formatSyncToken, parseSyncToken, SYNC_STREAMS, tokenAt, type InvalidSyncToken, type SyncToken } from "./sync-token";
 
 export interface SyncRequest {
   readonly userId: string;
@@ -21,13 +24,17 @@ export interface SyncRequest {
   readonly fullState?: boolean;
   /** Timeline events per room (a filter's `room.timeline.limit`). */
   readonly timelineLimit?: number;
+  /** The request's filter; only its account-data parts are applied here so far. */
+  readonly filter?: Filter;
   readonly now: number;
 }
 
 export interface SyncResult {
   readonly body: JsonObject;
-  /** The position this response read up to (its `next_batch`). */
+  /** The room event position this response read up to. */
   readonly position: number;
+  /** Every stream's position this response read up to (its `next_batch`). */
+  readonly token: SyncToken;
   /** Nothing for the client: a long-poll keeps waiting. */
   readonly empty: boolean;
 }
@@ -52,20 +59,30 @@ interface Ctx {
   /** Undefined: initial sync (or a token this server never issued at this height). */
   readonly since: number | undefined;
   readonly limit: number;
+  readonly accountData: AccountDataSections;
 }
 
 export async function buildSync(db: D1Database, request: SyncRequest): Promise<Result<SyncResult, InvalidSyncToken>> {
   let since: number | undefined;
+  let sinceAccount = 0;
   if (request.since !== undefined && request.since !== "") {
     const parsed = parseSyncToken(request.since);
     if (!parsed.ok) return err(parsed.error);
     since = parsed.value.pdu;
+    sinceAccount = parsed.value.account_data;
   }
+  // Account data first: a change committed between the two reads then shows up in the next sync
+  // at the latest, never falls between the token's positions.
+  const accountPosition = await accountDataPosition(db);
   const snapshot = await userSnapshot(db, request.userId);
   // A token above every position was issued before a replay renumbered the stream: start afresh.
   if (since !== undefined && since > snapshot.position) since = undefined;
+  // Starting afresh means all account data too; a position above the head cannot be trusted either.
+  if (since === undefined || sinceAccount > accountPosition) sinceAccount = 0;
+  const changes = await accountDataChanges(db, request.userId, sinceAccount, accountPosition);
+  const accountData = accountDataSections(changes, request.filter);
   const limit = Math.max(1, Math.min(request.timelineLimit ?? DEFAULT_TIMELINE_LIMIT, 1000));
-  const ctx: Ctx = { db, request, position: snapshot.position, since, limit };
+  const ctx: Ctx = { db, request, position: snapshot.position, since, limit, accountData };
 
   const join: Record<string, JsonValue> = {};
   const invite: Record<string, JsonValue> = {};
@@ -88,16 +105,22 @@ export async function buildSync(db: D1Database, request: SyncRequest): Promise<R
       case "leave":
       case "ban":
         // Left rooms appear once, in the sync that sees the leave; initial syncs skip them.
-        if (since !== undefined && changedSince) leave[membership.room_id] = await roomSection(ctx, membership, membership.stream_pos, false);
+        if (since !== undefined && changedSince) {
+          const section = await roomSection(ctx, membership, membership.stream_pos, false);
+          leave[membership.room_id] = { ...section, account_data: { events: accountData.rooms.get(membership.room_id) ?? [] } };
+        }
         break;
     }
   }
-  const empty = [join, invite, knock, leave].every((section) => Object.keys(section).length === 0);
+  const empty =
+    accountData.global.length === 0 && [join, invite, knock, leave].every((section) => Object.keys(section).length === 0);
+  const token: SyncToken = { pdu: snapshot.position, account_data: accountPosition };
   const body: JsonObject = {
-    next_batch: formatSyncToken(tokenAt(snapshot.position)),
+    next_batch: formatSyncToken(token),
+    account_data: { events: accountData.global },
     rooms: { join, invite, knock, leave },
   };
-  return ok({ body, position: snapshot.position, empty });
+  return ok({ body, position: snapshot.position, token, empty });
 }
 
 async function joinedRoom(ctx: Ctx, membership: MembershipRow): Promise<JsonObject | undefined> {
@@ -106,8 +129,11 @@ async function joinedRoom(ctx: Ctx, membership: MembershipRow): Promise<JsonObje
   const section = await roomSection(ctx, membership, ctx.position, fresh);
   const timeline = section["timeline"] as { events: unknown[] };
   const state = section["state"] as { events: unknown[] };
-  if (!fresh && !ctx.request.fullState && timeline.events.length === 0 && state.events.length === 0) return undefined;
-  return { ...section, summary: await summary(ctx, membership.room_id) };
+  // A room's account data changes are only ever incremental: ctx.accountData already holds just what is new.
+  const accountData = ctx.accountData.rooms.get(membership.room_id) ?? [];
+  const quiet = timeline.events.length === 0 && state.events.length === 0 && accountData.length === 0;
+  if (!fresh && !ctx.request.fullState && quiet) return undefined;
+  return { ...section, account_data: { events: accountData }, summary: await summary(ctx, membership.room_id) };
 }
 
 /** timeline + state of one room up to `upTo`; `fresh`: the client has none of this room's state. */
@@ -171,11 +197,17 @@ async function summary(ctx: Ctx, roomId: string): Promise<JsonObject> {
   return out;
 }
 
-/** Releases a long-poll when positions pass the one it has read (the sync notifier in production). */
+/** Releases a long-poll when positions pass the ones it has read (the sync notifier in production). */
 export interface PositionWaiter {
-  /** Resolves with a position > `after` once one is committed, or with one ≤ `after` on timeout. */
-  readonly waitBeyond: (after: number, timeoutMs: number) => Promise<number>;
+  /**
+   * Resolves with every stream's latest position once some stream passes the one `after` names,
+   * or with positions none of which passes `after` on timeout.
+   */
+  readonly waitForAny: (after: Readonly<Record<string, number>>, timeoutMs: number) => Promise<Readonly<Record<string, number>>>;
 }
+
+const passes = (reached: Readonly<Record<string, number>>, token: SyncToken): boolean =>
+  SYNC_STREAMS.some((stream) => (reached[stream] ?? 0) > token[stream]);
 
 /**
  * /sync with `timeout`: answers at once when there is something to say; otherwise waits for the
@@ -195,8 +227,8 @@ export async function syncWithLongPoll(
   for (;;) {
     const remaining = deadline - clock();
     if (remaining <= 0) return result;
-    const reached = await waiter.waitBeyond(result.value.position, remaining);
-    if (reached <= result.value.position) return result;
+    const reached = await waiter.waitForAny(result.value.token, remaining);
+    if (!passes(reached, result.value.token)) return result;
     const next = await buildSync(db, { ...request, now: clock() });
     if (!next.ok || !next.value.empty) return next;
     // New positions, none of them this user's: keep waiting from the new position.

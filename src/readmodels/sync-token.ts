@@ -2,11 +2,11 @@
 import { err, ok, type Result } from "../protocol/result";
 
 /**
- * The streams a token carries, in token order. Only the room event (PDU) stream exists so far;
- * later streams (typing, receipts, account data, to-device, device lists) append here, and
- * tokens issued before they existed read as position 0 for them.
+ * The streams a token carries, in token order: room events (PDUs), then account data. Later
+ * streams (typing, receipts, to-device, device lists) append here, and tokens issued before they
+ * existed read as position 0 for them (so `s{pdu}` tokens stay valid).
  */
-export const SYNC_STREAMS = ["pdu"] as const;
+export const SYNC_STREAMS = ["pdu", "account_data"] as const;
 export type SyncStream = (typeof SYNC_STREAMS)[number];
 export type SyncToken = { readonly [S in SyncStream]: number };
 
@@ -16,12 +16,19 @@ export interface InvalidSyncToken {
   readonly token: string;
 }
 
-/** `s{pdu}_{next}_…`: each part a non-negative decimal integer. */
+/**
+ * `s{pdu}_{account_data}_…`: each part a non-negative decimal integer. Trailing zero parts are
+ * left out, since parsing reads a missing part as 0: pagination tokens (room events only) stay
+ * `s{pdu}`.
+ */
 export function formatSyncToken(token: SyncToken): string {
-  return `s${SYNC_STREAMS.map((stream) => token[stream]).join("_")}`;
+  const parts = SYNC_STREAMS.map((stream) => token[stream]);
+  while (parts.length > 1 && parts[parts.length - 1] === 0) parts.pop();
+  return `s${parts.join("_")}`;
 }
 
-export const tokenAt = (pdu: number): SyncToken => ({ pdu });
+/** A token at room event position `pdu` and position 0 of every other stream (for room pagination). */
+export const tokenAt = (pdu: number): SyncToken => ({ pdu, account_data: 0 });
 
 const PART = /^(0|[1-9][0-9]{0,15})$/;
 

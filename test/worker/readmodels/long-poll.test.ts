@@ -84,10 +84,10 @@ describe("long-poll /sync", () => {
     let calls = 0;
     // Commits and pokes after the sync has read its position, before the wait is registered.
     const racyWaiter: PositionWaiter = {
-      waitBeyond: async (after, timeoutMs) => {
+      waitForAny: async (after, timeoutMs) => {
         calls += 1;
         if (calls === 1) await project([racing]);
-        return notifier.waitBeyond(after, timeoutMs);
+        return notifier.waitForAny(after, timeoutMs);
       },
     };
     const started = Date.now();
