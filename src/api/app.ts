@@ -5,6 +5,7 @@ import type { AppEnv } from "./app-env";
 import { mountAdminRoutes } from "./admin/admin-api";
 import { mountAccountRoutes } from "./client/accounts-api";
 import { mountRoomRoutes } from "./client/rooms/rooms-api";
+import { mountUserDataRoutes } from "./client/user-data/user-data-api";
 import { versionsRoutes } from "./client/versions";
 import { cors } from "./cors";
 import { makeNotFound, onError } from "./error-handlers";
@@ -34,6 +35,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route("/", serverKeysRoutes);
   mountAccountRoutes(app);
   mountRoomRoutes(app);
+  mountUserDataRoutes(app);
   mountAdminRoutes(app);
   if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);
   app.onError(onError);

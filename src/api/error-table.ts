@@ -6,8 +6,10 @@ import type { JsonObject } from "../protocol/json-value";
 import type { StrictJsonError } from "../protocol/strict-json";
 import type { ConfigError } from "../platform/config-error";
 import type { SigningKeyStoreError } from "../platform/signing-key-store";
+import type { InvalidFilter } from "../protocol/filters/parse-filter";
 import type { NotInRoom } from "../readmodels/room-messages";
 import type { InvalidSyncToken } from "../readmodels/sync-token";
+import type { UserDataError } from "./client/user-data/user-data-error";
 import type { RequestDecodeError } from "./decode-request";
 import type { JsonBodyError } from "./json-body";
 import { MatrixError } from "./matrix-error";
@@ -39,6 +41,8 @@ const TABLE: {
   readonly RequestDecodeError: Reasons<RequestDecodeError>;
   readonly ConfigError: Reasons<ConfigError>;
   readonly SigningKeyStoreError: Reasons<SigningKeyStoreError>;
+  readonly UserDataError: Reasons<UserDataError>;
+  readonly InvalidFilter: Reasons<InvalidFilter>;
 } & {
   // Account errors carry a human-readable reason, so they map by tag alone and show the reason.
   readonly [Tag in AccountError["_tag"]]: Mapping;
@@ -75,6 +79,15 @@ const TABLE: {
     bad_rate_limit: INTERNAL,
   },
   SigningKeyStoreError: { storage_failed: INTERNAL, corrupt_key: INTERNAL },
+  UserDataError: {
+    other_user: { status: 403, errcode: "M_FORBIDDEN" },
+    not_found: NOT_FOUND,
+    // The spec's answer for account data types the server manages (m.fully_read, m.push_rules).
+    server_managed: { status: 405, errcode: "M_BAD_JSON" },
+    bad_tag: INVALID_PARAM,
+  },
+  // An uploaded filter definition the spec's schema does not allow (a body, hence M_BAD_JSON).
+  InvalidFilter: { not_object: BAD_JSON, invalid_field: BAD_JSON },
   UserInUse: { status: 400, errcode: "M_USER_IN_USE" },
   InvalidUsername: { status: 400, errcode: "M_INVALID_USERNAME" },
   UserNotFound: NOT_FOUND,

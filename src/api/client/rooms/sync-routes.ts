@@ -2,36 +2,18 @@
 import { Effect } from "effect";
 import { type Context, Hono } from "hono";
 import { syncNotifierClient } from "../../../durable/sync-notifier-client";
-import { isJsonObject } from "../../../protocol/json-value";
-import { parseStrictJson } from "../../../protocol/strict-json";
 import { WallClock } from "../../../platform/wall-clock";
 import { roomMessages } from "../../../readmodels/room-messages";
 import { syncWithLongPoll } from "../../../readmodels/sync-response";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { RequestDecodeError } from "../../decode-request";
+import { syncFilterParam } from "../user-data/sync-filter";
 import { intQuery, requiredQuery, roomIdParam } from "./room-request";
 
 /** A long-poll is held at most this long whatever the client asks (clients ask for 30 s). */
 const MAX_SYNC_TIMEOUT_MS = 60_000;
 
 const invalidParam = (message: string) => new RequestDecodeError({ reason: "invalid_param", message });
-
-/**
- * The timeline limit of a `filter` parameter given inline as JSON (`room.timeline.limit`). Filter
- * IDs are not resolved here (no filter store yet), so a named filter means the defaults.
- */
-function timelineLimitOf(c: Context<AuthedEnv>): Effect.Effect<number | undefined, RequestDecodeError> {
-  const text = c.req.query("filter");
-  if (text === undefined || !text.trimStart().startsWith("{")) return Effect.succeed(undefined);
-  const parsed = parseStrictJson(text, { allowFloats: false });
-  if (!parsed.ok || !isJsonObject(parsed.value)) return Effect.fail(invalidParam("filter is not a JSON object"));
-  const room = parsed.value["room"];
-  const timeline = isJsonObject(room) ? room["timeline"] : undefined;
-  const limit = isJsonObject(timeline) ? timeline["limit"] : undefined;
-  if (limit === undefined) return Effect.succeed(undefined);
-  if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 0) return Effect.fail(invalidParam("filter room.timeline.limit must be a non-negative integer"));
-  return Effect.succeed(limit);
-}
 
 function booleanQuery(c: Context<AuthedEnv>, name: string): Effect.Effect<boolean, RequestDecodeError> {
   const text = c.req.query(name);
@@ -45,7 +27,8 @@ const sync = authedRoute((c) =>
     const me = c.var.requester;
     const timeoutMs = (yield* intQuery(c, "timeout", MAX_SYNC_TIMEOUT_MS)) ?? 0;
     const fullState = yield* booleanQuery(c, "full_state");
-    const timelineLimit = yield* timelineLimitOf(c);
+    const filter = yield* syncFilterParam(c);
+    const timelineLimit = filter?.room?.timeline?.limit;
     const since = c.req.query("since");
     const clock = yield* WallClock;
     const result = yield* Effect.promise(() =>
@@ -57,6 +40,7 @@ const sync = authedRoute((c) =>
           ...(since === undefined ? {} : { since }),
           fullState,
           ...(timelineLimit === undefined ? {} : { timelineLimit }),
+          ...(filter === undefined ? {} : { filter }),
           now: clock.nowMs(),
           timeoutMs,
         },
