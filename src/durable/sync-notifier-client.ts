@@ -9,7 +9,7 @@ const INSTANCE = "global";
 export interface SyncNotifierClient {
   /** The room event stream alone. */
   readonly waitBeyond: (after: number, timeoutMs: number) => Promise<number>;
-  /** Released when any stream passes the position `after` names for it (absent streams: 0). */
+  /** Released when any stream named in `after` passes the position named for it. */
   readonly waitForAny: (after: StreamPositions, timeoutMs: number) => Promise<StreamPositions>;
   /** The room event stream (the projection). */
   readonly poke: (position: number) => Promise<void>;

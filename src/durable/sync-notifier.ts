@@ -4,7 +4,7 @@ import type { Env } from "../platform/env";
 
 /**
  * A position per stream (`pdu`, `account_data`, ...): each stream is numbered independently by D1,
- * so one number cannot order them. A stream a caller does not name counts as position 0.
+ * so one number cannot order them. A waiter watches exactly the streams it names.
  */
 export type StreamPositions = Readonly<Record<string, number>>;
 
@@ -60,13 +60,17 @@ export class SyncNotifierDurableObject extends DurableObject<Env> {
     if (!STREAM_NAME.test(stream) || !Number.isSafeInteger(position) || position <= current) return current;
     this.store(stream, position);
     const positions = this.positions();
-    for (const waiter of this.waiters) if ((waiter.after[stream] ?? 0) < position) this.finish(waiter, positions);
+    for (const waiter of this.waiters) {
+      const read = waiter.after[stream];
+      if (read !== undefined && read < position) this.finish(waiter, positions);
+    }
     return position;
   }
 
   /**
-   * Resolves with every stream's latest position once some stream exceeds what `after` names for
-   * it, or with the latest positions (none beyond `after`) when `timeoutMs` runs out.
+   * Resolves with every stream's latest position once some stream named in `after` exceeds the
+   * position named for it, or with the latest positions (none beyond `after`) when `timeoutMs`
+   * runs out. Streams `after` does not name are not watched.
    */
   waitForAny(after: StreamPositions, timeoutMs: number): Promise<StreamPositions> {
     if (this.beyond(after)) return Promise.resolve(this.positions());
@@ -120,8 +124,7 @@ export class SyncNotifierDurableObject extends DurableObject<Env> {
   }
 
   private beyond(after: StreamPositions): boolean {
-    for (const [stream, position] of this.latest) if (position > (after[stream] ?? 0)) return true;
-    return false;
+    return Object.entries(after).some(([stream, read]) => this.at(stream) > read);
   }
 
   private store(stream: string, position: number): void {
