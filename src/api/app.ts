@@ -4,6 +4,7 @@ import { liveServices, type ServicesFor } from "../platform/services";
 import type { AppEnv } from "./app-env";
 import { mountAdminRoutes } from "./admin/admin-api";
 import { mountAccountRoutes } from "./client/accounts-api";
+import { mountProfileRoutes } from "./client/profile/profile-api";
 import { mountRoomRoutes } from "./client/rooms/rooms-api";
 import { mountUserDataRoutes } from "./client/user-data/user-data-api";
 import { versionsRoutes } from "./client/versions";
@@ -36,6 +37,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   mountAccountRoutes(app);
   mountRoomRoutes(app);
   mountUserDataRoutes(app);
+  mountProfileRoutes(app);
   mountAdminRoutes(app);
   if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);
   app.onError(onError);

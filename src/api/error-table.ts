@@ -9,6 +9,7 @@ import type { SigningKeyStoreError } from "../platform/signing-key-store";
 import type { InvalidFilter } from "../protocol/filters/parse-filter";
 import type { NotInRoom } from "../readmodels/room-messages";
 import type { InvalidSyncToken } from "../readmodels/sync-token";
+import type { ProfileError } from "./client/profile/profile-error";
 import type { UserDataError } from "./client/user-data/user-data-error";
 import type { RequestDecodeError } from "./decode-request";
 import type { JsonBodyError } from "./json-body";
@@ -43,6 +44,7 @@ const TABLE: {
   readonly SigningKeyStoreError: Reasons<SigningKeyStoreError>;
   readonly UserDataError: Reasons<UserDataError>;
   readonly InvalidFilter: Reasons<InvalidFilter>;
+  readonly ProfileError: Reasons<ProfileError>;
 } & {
   // Account errors carry a human-readable reason, so they map by tag alone and show the reason.
   readonly [Tag in AccountError["_tag"]]: Mapping;
@@ -88,6 +90,17 @@ const TABLE: {
   },
   // An uploaded filter definition the spec's schema does not allow (a body, hence M_BAD_JSON).
   InvalidFilter: { not_object: BAD_JSON, invalid_field: BAD_JSON },
+  ProfileError: {
+    other_user: { status: 403, errcode: "M_FORBIDDEN" },
+    guest_field: { status: 403, errcode: "M_FORBIDDEN" },
+    not_found: NOT_FOUND,
+    bad_key: INVALID_PARAM,
+    missing_value: { status: 400, errcode: "M_MISSING_PARAM" },
+    bad_type: BAD_JSON,
+    invalid_value: INVALID_PARAM,
+    // The spec answers an over-size profile with 400, not the usual 413 of M_TOO_LARGE.
+    too_large: { status: 400, errcode: "M_TOO_LARGE" },
+  },
   UserInUse: { status: 400, errcode: "M_USER_IN_USE" },
   InvalidUsername: { status: 400, errcode: "M_INVALID_USERNAME" },
   UserNotFound: NOT_FOUND,
