@@ -4,6 +4,7 @@
 // Needs a server started with REGISTRATION=open and RATE_LIMIT=off, e.g.
 //   REGISTRATION=open RATE_LIMIT=off PORT=8008 PERSIST_DIR=/tmp/bench npm start
 // BASE_URL (default http://localhost:8008) names it. The benchmark registers its own users.
+import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 
 const BASE = (process.env.BASE_URL || "http://localhost:8008").replace(/\/$/, "");
@@ -125,6 +126,23 @@ function checkDelivery(label, wanted, seen) {
   return lost + repeated;
 }
 
+/** The floor every request pays (the local wrangler proxy, routing, token check), to read the others against. */
+async function baseline(alice) {
+  const plain = [];
+  const authed = [];
+  for (let i = 0; i < 100; i++) {
+    let started = performance.now();
+    await (await fetch(`${BASE}/_matrix/client/versions`)).text();
+    plain.push(performance.now() - started);
+    started = performance.now();
+    await ok("GET", "/account/whoami", { token: alice.token });
+    authed.push(performance.now() - started);
+  }
+  console.log("(0) baseline, 100 each: GET /versions (no auth), GET /account/whoami (token check)");
+  console.log(`    versions ${summary(plain)}`);
+  console.log(`    whoami   ${summary(authed)}`);
+}
+
 async function sendLatency(alice, bob) {
   const roomId = await twoMemberRoom(alice, bob, "bench: send latency");
   const times = [];
@@ -241,14 +259,17 @@ async function main() {
     if (error instanceof Abort) throw error;
     fail(`no server at ${BASE} (${error.cause?.code ?? error.message}). Start one with REGISTRATION=open RATE_LIMIT=off npm start, or set BASE_URL.`);
   }
-  console.log(`Benchmarking ${BASE} (node ${process.version})`);
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+  console.log(`Benchmarking ${BASE} (node ${process.version}); load average ${load()}`);
   const alice = await register("alice");
   const bob = await register("bob");
+  await baseline(alice);
   const send = await sendLatency(alice, bob);
   const problems = await throughput(alice, bob);
   const lag = await visibleLag(alice, bob);
   await initialSync();
   const p50 = (values) => percentile([...values].sort((a, b) => a - b), 50);
+  console.log(`load average at the end ${load()}`);
   console.log("targets:");
   console.log(`    send p50 ≤ 15 ms: ${p50(send) <= 15 ? "met" : "MISSED"} (${p50(send).toFixed(1)} ms)`);
   console.log(`    lag p50 ≤ 50 ms: ${p50(lag) <= 50 ? "met" : "MISSED"} (${p50(lag).toFixed(1)} ms)`);
