@@ -5,6 +5,7 @@ import type { AppEnv } from "./app-env";
 import { mountAdminRoutes } from "./admin/admin-api";
 import { mountAccountRoutes } from "./client/accounts-api";
 import { mountProfileRoutes } from "./client/profile/profile-api";
+import { mountPushRoutes } from "./client/push/push-api";
 import { mountRoomRoutes } from "./client/rooms/rooms-api";
 import { mountUserDataRoutes } from "./client/user-data/user-data-api";
 import { versionsRoutes } from "./client/versions";
@@ -37,6 +38,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   mountAccountRoutes(app);
   mountRoomRoutes(app);
   mountUserDataRoutes(app);
+  mountPushRoutes(app);
   mountProfileRoutes(app);
   mountAdminRoutes(app);
   if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);

@@ -7,6 +7,7 @@ import type { StrictJsonError } from "../protocol/strict-json";
 import type { ConfigError } from "../platform/config-error";
 import type { SigningKeyStoreError } from "../platform/signing-key-store";
 import type { InvalidFilter } from "../protocol/filters/parse-filter";
+import type { InvalidPushRule, PushRuleNotFound } from "../protocol/push/push-rule-error";
 import type { NotInRoom } from "../readmodels/room-messages";
 import type { InvalidSyncToken } from "../readmodels/sync-token";
 import type { ProfileError } from "./client/profile/profile-error";
@@ -44,6 +45,8 @@ const TABLE: {
   readonly SigningKeyStoreError: Reasons<SigningKeyStoreError>;
   readonly UserDataError: Reasons<UserDataError>;
   readonly InvalidFilter: Reasons<InvalidFilter>;
+  readonly InvalidPushRule: Reasons<InvalidPushRule>;
+  readonly PushRuleNotFound: Reasons<PushRuleNotFound>;
   readonly ProfileError: Reasons<ProfileError>;
 } & {
   // Account errors carry a human-readable reason, so they map by tag alone and show the reason.
@@ -90,6 +93,19 @@ const TABLE: {
   },
   // An uploaded filter definition the spec's schema does not allow (a body, hence M_BAD_JSON).
   InvalidFilter: { not_object: BAD_JSON, invalid_field: BAD_JSON },
+  // Push rule paths and query parameters are M_INVALID_PARAM; a rule body the spec does not allow is M_BAD_JSON.
+  InvalidPushRule: {
+    invalid_kind: INVALID_PARAM,
+    invalid_rule_id: INVALID_PARAM,
+    relative_to_default: INVALID_PARAM,
+    unknown_relative_rule: INVALID_PARAM,
+    default_rule_not_deletable: INVALID_PARAM,
+    invalid_body: BAD_JSON,
+    invalid_action: BAD_JSON,
+    invalid_condition: BAD_JSON,
+    missing_pattern: BAD_JSON,
+  },
+  PushRuleNotFound: { not_found: NOT_FOUND },
   ProfileError: {
     other_user: { status: 403, errcode: "M_FORBIDDEN" },
     guest_field: { status: 403, errcode: "M_FORBIDDEN" },
