@@ -4,6 +4,7 @@ import { liveServices, type ServicesFor } from "../platform/services";
 import type { AppEnv } from "./app-env";
 import { mountAdminRoutes } from "./admin/admin-api";
 import { mountAccountRoutes } from "./client/accounts-api";
+import { mountDirectoryRoutes } from "./client/directory/directory-api";
 import { mountProfileRoutes } from "./client/profile/profile-api";
 import { mountPushRoutes } from "./client/push/push-api";
 import { mountRoomRoutes } from "./client/rooms/rooms-api";
@@ -37,6 +38,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route("/", serverKeysRoutes);
   mountAccountRoutes(app);
   mountRoomRoutes(app);
+  mountDirectoryRoutes(app);
   mountUserDataRoutes(app);
   mountPushRoutes(app);
   mountProfileRoutes(app);

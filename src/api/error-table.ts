@@ -8,6 +8,7 @@ import type { ConfigError } from "../platform/config-error";
 import type { SigningKeyStoreError } from "../platform/signing-key-store";
 import type { InvalidFilter } from "../protocol/filters/parse-filter";
 import type { InvalidPushRule, PushRuleNotFound } from "../protocol/push/push-rule-error";
+import type { RoomDirectoryError } from "../readmodels/room-directory-error";
 import type { NotInRoom } from "../readmodels/room-messages";
 import type { InvalidSyncToken } from "../readmodels/sync-token";
 import type { ProfileError } from "./client/profile/profile-error";
@@ -45,6 +46,7 @@ const TABLE: {
   readonly SigningKeyStoreError: Reasons<SigningKeyStoreError>;
   readonly UserDataError: Reasons<UserDataError>;
   readonly InvalidFilter: Reasons<InvalidFilter>;
+  readonly RoomDirectoryError: Reasons<RoomDirectoryError>;
   readonly InvalidPushRule: Reasons<InvalidPushRule>;
   readonly PushRuleNotFound: Reasons<PushRuleNotFound>;
   readonly ProfileError: Reasons<ProfileError>;
@@ -93,6 +95,17 @@ const TABLE: {
   },
   // An uploaded filter definition the spec's schema does not allow (a body, hence M_BAD_JSON).
   InvalidFilter: { not_object: BAD_JSON, invalid_field: BAD_JSON },
+  RoomDirectoryError: {
+    // The spec's own example errcode for an alias that already exists.
+    alias_taken: { status: 409, errcode: "M_UNKNOWN" },
+    room_alias_in_use: { status: 400, errcode: "M_ROOM_IN_USE" },
+    alias_not_found: NOT_FOUND,
+    invalid_alias: INVALID_PARAM,
+    bad_alias: { status: 400, errcode: "M_BAD_ALIAS" },
+    forbidden: { status: 403, errcode: "M_FORBIDDEN" },
+    room_not_found: NOT_FOUND,
+    invalid_param: INVALID_PARAM,
+  },
   // Push rule paths and query parameters are M_INVALID_PARAM; a rule body the spec does not allow is M_BAD_JSON.
   InvalidPushRule: {
     invalid_kind: INVALID_PARAM,
