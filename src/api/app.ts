@@ -7,6 +7,7 @@ import { mountAccountRoutes } from "./client/accounts-api";
 import { mountDirectoryRoutes } from "./client/directory/directory-api";
 import { mountProfileRoutes } from "./client/profile/profile-api";
 import { mountPushRoutes } from "./client/push/push-api";
+import { mountEventRoutes } from "./client/events/events-api";
 import { mountRoomRoutes } from "./client/rooms/rooms-api";
 import { mountUserDataRoutes } from "./client/user-data/user-data-api";
 import { versionsRoutes } from "./client/versions";
@@ -38,6 +39,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route("/", serverKeysRoutes);
   mountAccountRoutes(app);
   mountRoomRoutes(app);
+  mountEventRoutes(app);
   mountDirectoryRoutes(app);
   mountUserDataRoutes(app);
   mountPushRoutes(app);

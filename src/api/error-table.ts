@@ -10,6 +10,8 @@ import type { InvalidFilter } from "../protocol/filters/parse-filter";
 import type { InvalidPushRule, PushRuleNotFound } from "../protocol/push/push-rule-error";
 import type { RoomDirectoryError } from "../readmodels/room-directory-error";
 import type { NotInRoom } from "../readmodels/room-messages";
+import type { EventNotVisible } from "../readmodels/event-context";
+import type { InvalidSearchToken } from "../readmodels/search";
 import type { InvalidSyncToken } from "../readmodels/sync-token";
 import type { ProfileError } from "./client/profile/profile-error";
 import type { UserDataError } from "./client/user-data/user-data-error";
@@ -55,7 +57,7 @@ const TABLE: {
   readonly [Tag in AccountError["_tag"]]: Mapping;
 } & {
   // Room command rejections, sync tokens and read permissions: also human-readable reasons.
-  readonly [Tag in Rejection["_tag"] | InvalidSyncToken["_tag"] | NotInRoom["_tag"]]: Mapping;
+  readonly [Tag in Rejection["_tag"] | InvalidSyncToken["_tag"] | NotInRoom["_tag"] | EventNotVisible["_tag"] | InvalidSearchToken["_tag"]]: Mapping;
 } = {
   // Text that is not JSON is M_NOT_JSON; JSON that breaks Matrix's stricter rules (RFC 8259 only
   // says names SHOULD be unique; integers must fit the canonical-JSON range) is M_BAD_JSON.
@@ -169,6 +171,9 @@ const TABLE: {
   Unavailable: { status: 503, errcode: "M_UNKNOWN", fixedMessage: "The room is temporarily unavailable; retry" },
   InvalidSyncToken: INVALID_PARAM,
   NotInRoom: { status: 403, errcode: "M_FORBIDDEN" },
+  // Unknown and not visible answer alike, so an event's existence does not leak (spec: GET /event, /context, /relations).
+  EventNotVisible: NOT_FOUND,
+  InvalidSearchToken: INVALID_PARAM,
 };
 
 const DEFAULT_MESSAGES: Readonly<Record<string, string>> = {

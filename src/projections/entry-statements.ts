@@ -41,6 +41,36 @@ export function relationOf(event: Readonly<Record<string, unknown>>): { relatesT
 const text = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
 /**
+ * What POST /search finds an event by: the spec's searchable keys (content.body of m.room.message,
+ * content.name of m.room.name, content.topic of m.room.topic with the text/plain m.topic body).
+ */
+export function searchTextOf(event: Readonly<Record<string, unknown>>): { key: string; body: string } | undefined {
+  const content = event["content"];
+  if (typeof content !== "object" || content === null) return undefined;
+  const c = content as Record<string, unknown>;
+  switch (event["type"]) {
+    case "m.room.message":
+      return typeof c["body"] === "string" && c["body"] !== "" ? { key: "content.body", body: c["body"] } : undefined;
+    case "m.room.name":
+      return typeof c["name"] === "string" && c["name"] !== "" ? { key: "content.name", body: c["name"] } : undefined;
+    case "m.room.topic": {
+      const parts = typeof c["topic"] === "string" ? [c["topic"]] : [];
+      const rich = c["m.topic"];
+      const texts = typeof rich === "object" && rich !== null ? (rich as Record<string, unknown>)["m.text"] : undefined;
+      for (const t of Array.isArray(texts) ? texts : []) {
+        const r = typeof t === "object" && t !== null ? (t as Record<string, unknown>) : {};
+        if ((r["mimetype"] === undefined || r["mimetype"] === "text/plain") && typeof r["body"] === "string" && !parts.includes(r["body"])) {
+          parts.push(r["body"]);
+        }
+      }
+      return parts.length > 0 ? { key: "content.topic", body: parts.join("\n") } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
  * Statements for `entry`, in order. The second-to-last moves the checkpoint (its `changes` is 1
  * exactly when the entry applied); the last returns the entry's stream position.
  */
@@ -84,6 +114,17 @@ export function entryStatements(db: D1Database, entry: LogEntry, facts: EntryFac
         .bind(eventId, roomId, relation.relatesTo, relation.relType, type, sender, eventId, ...guard),
     );
   }
+  // Messages are searchable as timeline events, names and topics as the room's state.
+  const searchable = accepted && (type === "m.room.message" ? stateKey === null : stateKey === "") ? searchTextOf(event) : undefined;
+  if (searchable !== undefined) {
+    // Row `rowid` may be left over from before a replay (positions restart there): replaced, not kept.
+    out.push(
+      db.prepare(`DELETE FROM event_search WHERE rowid = ${POS} AND ${GUARD}`).bind(eventId, ...guard),
+      db
+        .prepare(`INSERT INTO event_search (rowid, body, key, event_id, room_id) SELECT ${POS}, ?, ?, ?, ? WHERE ${GUARD}`)
+        .bind(eventId, searchable.body, searchable.key, eventId, roomId, ...guard),
+    );
+  }
   const target = accepted && type === "m.room.redaction" ? redactionTarget(entry) : undefined;
   if (target !== undefined) {
     out.push(
@@ -115,6 +156,13 @@ export function entryStatements(db: D1Database, entry: LogEntry, facts: EntryFac
              AND EXISTS (SELECT 1 FROM events WHERE event_id = ? AND redacted_because IS NOT NULL) AND ${GUARD}`,
         )
         .bind(redacted, redacted, ...guard),
+      // A redacted event leaves the search index (by rowid: the index is not scanned).
+      db
+        .prepare(
+          `DELETE FROM event_search WHERE rowid = (SELECT stream_pos FROM events WHERE event_id = ? AND redacted_because IS NOT NULL)
+             AND ${GUARD}`,
+        )
+        .bind(redacted, ...guard),
     );
   }
   out.push(

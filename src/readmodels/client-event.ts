@@ -16,6 +16,8 @@ export interface ClientEventOptions {
   readonly viewer?: { readonly userId: string; readonly deviceId?: string };
   /** /sync omits `room_id` inside a room's section; /messages includes it. */
   readonly includeRoomId: boolean;
+  /** Bundled aggregations (`unsigned["m.relations"]`) by event ID, from readmodels/relations-aggregation. */
+  readonly aggregations?: ReadonlyMap<string, JsonObject>;
 }
 
 // The keys of the client format; everything else in a PDU (hashes, signatures, prev_events, …) is
@@ -60,9 +62,11 @@ export function formatClientEvent(row: EventRow, options: ClientEventOptions): C
     // The redaction event itself, in the same format, without its own unsigned relations.
     unsigned["redacted_because"] = formatClientEvent(
       { ...redaction, replaces_event_id: null, redacted_because: null },
-      { ...options, related: new Map() },
+      { ...options, related: new Map(), aggregations: undefined },
     );
   }
+  const bundled = options.aggregations?.get(row.event_id);
+  if (bundled !== undefined) unsigned["m.relations"] = bundled;
   out["unsigned"] = unsigned;
   return out;
 }

@@ -1,0 +1,82 @@
+// GET /rooms/{roomId}/event/{eventId}, GET /rooms/{roomId}/context/{eventId}, PUT /rooms/{roomId}/redact/{eventId}/{txnId}.
+import { Effect } from "effect";
+import { Hono } from "hono";
+import { WallClock } from "../../../platform/wall-clock";
+import { eventContext, roomEvent } from "../../../readmodels/event-context";
+import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
+import { RequestDecodeError } from "../../decode-request";
+import { readJsonObject } from "../../json-body";
+import { rateLimit } from "../../rate-limit";
+import { intQuery, roomIdParam, submit } from "../rooms/room-request";
+import { eventIdParam, roomEventFilterQuery } from "./event-query";
+
+const DEFAULT_CONTEXT_LIMIT = 10;
+const MAX_CONTEXT_LIMIT = 100;
+
+const getEvent = authedRoute((c) =>
+  Effect.gen(function* () {
+    const me = c.var.requester;
+    const roomId = yield* roomIdParam(c);
+    const now = (yield* WallClock).nowMs();
+    const event = yield* Effect.promise(() =>
+      roomEvent(c.env.DB, { userId: me.userId, deviceId: me.deviceId, roomId, eventId: eventIdParam(c), now }),
+    );
+    if (!event.ok) return yield* Effect.fail(event.error);
+    return c.json(event.value);
+  }),
+);
+
+const getContext = authedRoute((c) =>
+  Effect.gen(function* () {
+    const me = c.var.requester;
+    const roomId = yield* roomIdParam(c);
+    const limit = (yield* intQuery(c, "limit", MAX_CONTEXT_LIMIT)) ?? DEFAULT_CONTEXT_LIMIT;
+    const filter = yield* roomEventFilterQuery(c);
+    const now = (yield* WallClock).nowMs();
+    const context = yield* Effect.promise(() =>
+      eventContext(c.env.DB, {
+        userId: me.userId,
+        deviceId: me.deviceId,
+        roomId,
+        eventId: eventIdParam(c),
+        now,
+        limit,
+        ...(filter === undefined ? {} : { filter }),
+      }),
+    );
+    if (!context.ok) return yield* Effect.fail(context.error);
+    return c.json(context.value);
+  }),
+);
+
+const redact = authedRoute((c) =>
+  Effect.gen(function* () {
+    const me = c.var.requester;
+    const roomId = yield* roomIdParam(c);
+    const txnId = c.req.param("txnId") ?? "";
+    const body = yield* readJsonObject(c.req.raw, { emptyAsObject: true });
+    const reason = body["reason"];
+    if (reason !== undefined && typeof reason !== "string") {
+      return yield* Effect.fail(new RequestDecodeError({ reason: "bad_json", message: "reason must be a string" }));
+    }
+    yield* rateLimit(c, "message", { userId: me.userId });
+    // The room DO remembers (user, device, txnId) for redactions as for sends: a retry gets the first event's ID.
+    const sent = yield* submit(c, {
+      _tag: "Redact",
+      v: 1,
+      roomId,
+      sender: me.userId,
+      deviceId: me.deviceId,
+      txnId,
+      redacts: eventIdParam(c),
+      ...(reason === undefined ? {} : { reason }),
+    });
+    return c.json({ event_id: sent.eventId });
+  }),
+);
+
+export const eventRoutes = new Hono<AuthedEnv>()
+  .get("/rooms/:roomId/event/:eventId", requireAuth(), getEvent)
+  .get("/rooms/:roomId/context/:eventId", requireAuth(), getContext)
+  .put("/rooms/:roomId/redact/:eventId/:txnId", requireAuth(), redact);
+
