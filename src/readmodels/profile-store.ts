@@ -138,24 +138,3 @@ export const memberCommandFields = (content: MemberProfileContent): { displaynam
   ...(content.displayname === undefined ? {} : { displayname: content.displayname }),
   ...(content.avatar_url === undefined ? {} : { avatarUrl: content.avatar_url }),
 });
-
-/** A room the user is joined to (per the memberships read model) and what their join event now says. */
-export interface JoinedMemberEvent {
-  readonly roomId: string;
-  readonly displayname: unknown;
-  readonly avatarUrl: unknown;
-}
-
-export async function joinedMemberEvents(db: D1Database, userId: string): Promise<JoinedMemberEvent[]> {
-  const rows = await db
-    .prepare(
-      `SELECT m.room_id,
-              json_extract(e.event_json, '$.content.displayname') AS displayname,
-              json_extract(e.event_json, '$.content.avatar_url') AS avatar_url
-       FROM memberships m LEFT JOIN events e ON e.event_id = m.event_id
-       WHERE m.user_id = ? AND m.membership = 'join' ORDER BY m.room_id`,
-    )
-    .bind(userId)
-    .all<{ room_id: string; displayname: unknown; avatar_url: unknown }>();
-  return rows.results.map((r) => ({ roomId: r.room_id, displayname: r.displayname, avatarUrl: r.avatar_url }));
-}

@@ -74,20 +74,21 @@ function likePattern(term: string): string | null {
 
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 
-/** 0: exact localpart or name, 1: prefix of the localpart or of a word of the name, 2: anywhere. */
+/** 0: the localpart or name exactly, 1: a prefix of either, 2: a prefix of a later word of the name, 3: anywhere. */
 function rank(user: DirectoryUser, term: string): number {
   const localpart = user.user_id.slice(1, user.user_id.indexOf(":")).toLowerCase();
   const name = user.display_name?.toLowerCase() ?? "";
   if (localpart === term || name === term) return 0;
-  if (localpart.startsWith(term) || name.startsWith(term) || name.split(/\s+/).some((w) => w.startsWith(term))) return 1;
-  return 2;
+  if (localpart.startsWith(term) || name.startsWith(term)) return 1;
+  if (name.split(/\s+/).some((word) => word.startsWith(term))) return 2;
+  return 3;
 }
 
 const profileInfo = (user: DirectoryUser): number => (user.display_name === undefined ? 0 : 1) + (user.avatar_url === undefined ? 0 : 1);
 
 /**
  * Users matching `term` case-insensitively in their user ID or displayname, ordered by rank
- * (exact, prefix, substring), then by how much profile they have, then by user ID.
+ * (exact, prefix, word prefix, substring), then by how much profile they have, then by user ID.
  */
 export async function searchUserDirectory(db: D1Database, searcher: string, searchTerm: string, limit: number): Promise<DirectorySearch> {
   const term = searchTerm.trim().toLowerCase();

@@ -12,7 +12,6 @@ import {
   profileJson,
   updateProfile,
   type Profile,
-  type ProfileChange,
 } from "../../../readmodels/profile-store";
 import type { AppEnv } from "../../app-env";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
@@ -90,10 +89,15 @@ function ownField(c: Context<AuthedEnv>): Effect.Effect<{ userId: string; key: s
   });
 }
 
-/** Stores the change, then brings the member events of the user's rooms up to date when a standard field changed. */
+/**
+ * Stores the change, then brings the member events of the user's rooms up to date when a standard
+ * field was written. That runs even when the value did not change, so repeating a PUT repairs a
+ * room that missed the first one; rooms already up to date get no event.
+ */
 function applyChange(
   c: Context<AuthedEnv>,
   userId: string,
+  key: string,
   change: (current: Profile) => Result<Profile, ProfileError>,
 ): Effect.Effect<Response, unknown, WallClock> {
   return Effect.gen(function* () {
@@ -103,7 +107,7 @@ function applyChange(
       const error = result.error;
       return yield* Effect.fail(error instanceof ProfileError ? error : notFound("Profile not found"));
     }
-    if (memberContentChanged(result.value)) {
+    if (key === "displayname" || key === "avatar_url") {
       yield* Effect.promise(() =>
         syncMemberEvents(c.env, { userId, deviceId: c.var.requester.deviceId }, memberContentOf(result.value.after)),
       );
@@ -112,21 +116,18 @@ function applyChange(
   });
 }
 
-const memberContentChanged = ({ before, after }: ProfileChange): boolean =>
-  before.displayname !== after.displayname || before.avatarUrl !== after.avatarUrl;
-
 const putField = authedRoute((c) =>
   Effect.gen(function* () {
     const { userId, key } = yield* ownField(c);
     const body = yield* readJsonObject(c.req.raw);
-    return yield* applyChange(c, userId, (current) => setField(current, key, body));
+    return yield* applyChange(c, userId, key, (current) => setField(current, key, body));
   }),
 );
 
 const deleteFieldRoute = authedRoute((c) =>
   Effect.gen(function* () {
     const { userId, key } = yield* ownField(c);
-    return yield* applyChange(c, userId, (current) => ({ ok: true, value: deleteField(current, key) }));
+    return yield* applyChange(c, userId, key, (current) => ({ ok: true, value: deleteField(current, key) }));
   }),
 );
 
