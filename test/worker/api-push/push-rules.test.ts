@@ -130,6 +130,7 @@ describe("editing push rules", () => {
     await expectStatus(call("PUT", rulePath("override", ".m.rule.master"), { token, body: { actions: [] } }), 400, "M_INVALID_PARAM");
     await expectStatus(call("PUT", rulePath("override", ".mine"), { token, body: { actions: [] } }), 400, "M_INVALID_PARAM");
     await expectStatus(call("PUT", rulePath("override", "a\\b"), { token, body: { actions: [] } }), 400, "M_INVALID_PARAM");
+    await expectStatus(call("PUT", rulePath("override", "a/b"), { token, body: { actions: [] } }), 400, "M_INVALID_PARAM");
     await expectStatus(call("PUT", rulePath("sideways", "x"), { token, body: { actions: [] } }), 400, "M_INVALID_PARAM");
     await expectStatus(call("PUT", rulePath("override", "x"), { token, body: {} }), 400, "M_BAD_JSON");
     await expectStatus(call("PUT", rulePath("override", "x"), { token, body: { actions: "notify" } }), 400, "M_BAD_JSON");
