@@ -7,6 +7,7 @@ import { WallClock } from "../../../platform/wall-clock";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { readJsonBody } from "../../json-body";
 import { matrixError } from "../../matrix-error";
+import { newRoomAlias, publishNewRoom } from "../directory/new-room-directory";
 import { userIdValue } from "./room-request";
 
 const JsonObjectSchema = Schema.Record(Schema.String, Schema.Unknown);
@@ -35,12 +36,9 @@ export const createRoomRoutes = new Hono<AuthedEnv>().post(
     Effect.gen(function* () {
       const me = c.var.requester;
       const body = yield* readJsonBody(c.req.raw, CreateRoomBody, { emptyAsObject: true });
-      // Ignoring these would create a room the client did not ask for; refusing says what is missing.
-      if (body.room_alias_name !== undefined) {
-        return yield* Effect.fail(
-          matrixError(400, "M_INVALID_PARAM", "room_alias_name is not supported: this server has no room alias directory yet"),
-        );
-      }
+      // Checked before the room exists: a taken alias must not leave a room behind (M_ROOM_IN_USE).
+      const alias = body.room_alias_name === undefined ? undefined : yield* newRoomAlias(c, body.room_alias_name);
+      // Ignoring this would create a room the client did not ask for; refusing says what is missing.
       if (body.invite_3pid !== undefined && body.invite_3pid.length > 0) {
         return yield* Effect.fail(matrixError(400, "M_INVALID_PARAM", "invite_3pid is not supported: this server has no identity server support"));
       }
@@ -60,6 +58,7 @@ export const createRoomRoutes = new Hono<AuthedEnv>().post(
         ...(body.visibility === undefined ? {} : { visibility: body.visibility }),
         ...(body.creation_content === undefined ? {} : { creationContent: body.creation_content }),
         ...(body.power_level_content_override === undefined ? {} : { powerLevelContentOverride: body.power_level_content_override }),
+        ...(alias === undefined ? {} : { canonicalAlias: alias }),
         ...(initialState === undefined ? {} : { initialState }),
         ...(body.name === undefined ? {} : { name: body.name }),
         ...(body.topic === undefined ? {} : { topic: body.topic }),
@@ -68,6 +67,7 @@ export const createRoomRoutes = new Hono<AuthedEnv>().post(
       };
       const created = yield* Effect.promise(() => createRoom(c.env.ROOMS, serverName, request, now));
       if (!created.ok) return yield* Effect.fail(created.error);
+      yield* publishNewRoom(c, created.value.roomId, { alias, visibility: body.visibility });
       return c.json({ room_id: created.value.roomId });
     }),
   ),

@@ -2,12 +2,10 @@
 import { Effect, Schema } from "effect";
 import { type Context, Hono } from "hono";
 import { joinedRoomIds } from "../../../readmodels/joined-rooms";
-import { parseRoomAlias } from "../../../protocol/identifiers/room-alias";
-import { parseRoomId } from "../../../protocol/identifiers/room-id";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import type { RouteEffect } from "../../effect-route";
 import { readJsonBody } from "../../json-body";
-import { matrixError } from "../../matrix-error";
+import { joinTargetRoomId } from "../directory/new-room-directory";
 import { roomIdParam, submit, userIdValue } from "./room-request";
 
 const ReasonBody = Schema.Struct({ reason: Schema.optionalKey(Schema.String) });
@@ -36,12 +34,8 @@ const joinByRoomId = authedRoute((c) => Effect.flatMap(roomIdParam(c), (roomId) 
 
 const joinByIdOrAlias = authedRoute((c) =>
   Effect.gen(function* () {
-    const target = c.req.param("roomIdOrAlias") ?? "";
-    if (parseRoomId(target).ok) return yield* join(c, target);
-    if (parseRoomAlias(target).ok) {
-      return yield* Effect.fail(matrixError(404, "M_NOT_FOUND", "Room alias not found: this server has no room alias directory yet"));
-    }
-    return yield* Effect.fail(matrixError(400, "M_INVALID_PARAM", "roomIdOrAlias is neither a room ID nor a room alias"));
+    const roomId = yield* joinTargetRoomId(c, c.req.param("roomIdOrAlias") ?? "");
+    return yield* join(c, roomId);
   }),
 );
 

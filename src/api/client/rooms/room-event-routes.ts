@@ -8,6 +8,7 @@ import type { RouteEffect } from "../../effect-route";
 import { readJsonObject } from "../../json-body";
 import { matrixError } from "../../matrix-error";
 import { rateLimit } from "../../rate-limit";
+import { checkCanonicalAlias } from "../directory/new-room-directory";
 import { roomIdParam, submit } from "./room-request";
 
 const sendEvent = authedRoute((c) =>
@@ -31,6 +32,7 @@ const putState = authedRoute((c) =>
     const type = c.req.param("eventType") ?? "";
     const stateKey = c.req.param("stateKey") ?? "";
     const content = yield* readJsonObject(c.req.raw);
+    yield* checkCanonicalAlias(c, roomId, type, stateKey, content);
     const set = yield* submit(c, { _tag: "SetState", v: 1, roomId, sender: me.userId, deviceId: me.deviceId, type, stateKey, content });
     return c.json({ event_id: set.eventId });
   }),
