@@ -43,6 +43,13 @@ describe("global account data", () => {
     await expectStatus(call("PUT", path, { token, raw: "not json" }), 400, "M_NOT_JSON");
     await expectStatus(call("GET", path, { token }), 404, "M_NOT_FOUND");
   });
+
+  it("reads server-managed m.push_rules as normal: the defaults before any edit", async () => {
+    const [alice] = await users(call, 1);
+    const res = await expectStatus(call("GET", userPath(alice!, "account_data/m.push_rules"), { token: alice!.accessToken }), 200);
+    const global = res.body["global"] as Record<string, { rule_id: string }[]>;
+    expect(global["override"]?.map((r) => r.rule_id)).toContain(".m.rule.master");
+  });
 });
 
 describe("room account data", () => {

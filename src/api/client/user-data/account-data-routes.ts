@@ -2,6 +2,7 @@
 import { Effect } from "effect";
 import { type Context, Hono } from "hono";
 import { getAccountData, putAccountData, type AccountDataKey } from "../../../readmodels/account-data";
+import { PUSH_RULES_ACCOUNT_DATA_TYPE, pushRulesForSync } from "../../../readmodels/push-rule-store";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { readJsonObject } from "../../json-body";
 import { roomIdParam } from "../rooms/room-request";
@@ -45,7 +46,9 @@ const get = (perRoom: boolean) =>
   authedRoute((c) =>
     Effect.gen(function* () {
       const key = yield* keyOf(c, perRoom);
-      const content = yield* Effect.promise(() => getAccountData(c.env.DB, key));
+      // A user who never edited a rule has no m.push_rules row, yet has rules: the defaults.
+      const pushRules = key.roomId === undefined && key.type === PUSH_RULES_ACCOUNT_DATA_TYPE;
+      const content = yield* Effect.promise(() => (pushRules ? pushRulesForSync(c.env.DB, key.userId) : getAccountData(c.env.DB, key)));
       if (content === undefined) {
         const where = perRoom ? "for this room " : "";
         return yield* Effect.fail(new UserDataError({ reason: "not_found", message: `No ${key.type} account data ${where}set` }));
