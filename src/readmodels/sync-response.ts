@@ -3,6 +3,7 @@ import type { Filter } from "../protocol/filters/filter-definition";
 import type { JsonObject, JsonValue } from "../protocol/json-value";
 import { err, ok, type Result } from "../protocol/result";
 import { accountDataPosition, accountDataChanges } from "./account-data";
+import { PUSH_RULES_ACCOUNT_DATA_TYPE, pushRulesForSync } from "./push-rule-store";
 import { accountDataSections, type AccountDataSections } from "./sync-account-data";
 import { toClientEvents, type EventRow } from "./event-rows";
 import {
@@ -78,8 +79,17 @@ export async function buildSync(db: D1Database, request: SyncRequest): Promise<R
   // A token above every position was issued before a replay renumbered the stream: start afresh.
   if (since !== undefined && since > snapshot.position) since = undefined;
   // Starting afresh means all account data too; a position above the head cannot be trusted either.
-  if (since === undefined || sinceAccount > accountPosition) sinceAccount = 0;
+  const freshAccountData = since === undefined || sinceAccount > accountPosition;
+  if (freshAccountData) sinceAccount = 0;
   const changes = await accountDataChanges(db, request.userId, sinceAccount, accountPosition);
+  // Clients expect m.push_rules in a full account-data sync; a user who never edited a rule has
+  // no row for it, so the defaults stand in (position 0: they are no change of the stream). Only
+  // when starting afresh: an incremental sync from account position 0 must stay empty, or a
+  // long-poll on a server without account data would never wait.
+  const isPushRules = (c: { roomId: string | undefined; type: string }) => c.roomId === undefined && c.type === PUSH_RULES_ACCOUNT_DATA_TYPE;
+  if (freshAccountData && !changes.some(isPushRules)) {
+    changes.unshift({ roomId: undefined, type: PUSH_RULES_ACCOUNT_DATA_TYPE, content: await pushRulesForSync(db, request.userId), streamPos: 0 });
+  }
   const accountData = accountDataSections(changes, request.filter);
   const limit = Math.max(1, Math.min(request.timelineLimit ?? DEFAULT_TIMELINE_LIMIT, 1000));
   const ctx: Ctx = { db, request, position: snapshot.position, since, limit, accountData };

@@ -26,7 +26,11 @@ describe("account data in /sync", () => {
 
     const initial = await syncUntilJoined(call, alice!, roomId);
     expect(initial["next_batch"]).toMatch(/^s[0-9]+_[1-9][0-9]*$/);
-    expect(globalAccountData(initial)).toEqual([
+    // m.push_rules is there too: the defaults, since Alice never edited a rule.
+    const [pushRules, ...own] = globalAccountData(initial);
+    expect(pushRules?.type).toBe("m.push_rules");
+    expect(Object.keys(pushRules?.content["global"] as object)).toContain("override");
+    expect(own).toEqual([
       { type: "org.example.a", content: { n: 1 } },
       { type: "org.example.b", content: { n: 2 } },
     ]);
@@ -96,6 +100,7 @@ describe("account data in /sync", () => {
     const filter = { account_data: { types: ["org.example.*"] }, room: { account_data: { not_types: ["m.tag"] } } };
     const created = await expectStatus(call("POST", userPath(alice!, "filter"), { token, body: filter }), 200);
     const res = await expectStatus(call("GET", `sync?filter=${created.body["filter_id"] as string}`, { token }), 200);
+    // m.push_rules is filtered out like any other type.
     expect(globalAccountData(res.body).map((e) => e.type)).toEqual(["org.example.keep"]);
     expect(roomAccountData(res.body, roomId)?.map((e) => e.type)).toEqual(["org.example.r"]);
     const noRooms = encodeURIComponent(JSON.stringify({ room: { not_rooms: [roomId] } }));
