@@ -87,6 +87,15 @@ export async function accountDataPosition(db: D1Database): Promise<number> {
   return row?.position ?? 0;
 }
 
+/** All of this user's account data for one room up to `upTo`, oldest first (a room new to the client). */
+export async function roomAccountData(db: D1Database, userId: string, roomId: string, upTo: number): Promise<AccountDataChange[]> {
+  const rows = await db
+    .prepare("SELECT stream_pos, room_id, type, content FROM account_data WHERE user_id = ? AND room_id = ? AND stream_pos <= ? ORDER BY stream_pos")
+    .bind(userId, roomId, upTo)
+    .all<Row>();
+  return rows.results.map(toChange);
+}
+
 /**
  * This user's account data changed in `(after, upTo]`, oldest first; each (room, type) appears once
  * with its latest content, because a write replaces the row. `after` 0 gives everything.
@@ -98,10 +107,12 @@ export async function accountDataChanges(db: D1Database, userId: string, after: 
     )
     .bind(userId, after, upTo)
     .all<Row>();
-  return rows.results.map((row) => ({
-    roomId: row.room_id === GLOBAL ? undefined : row.room_id,
-    type: row.type,
-    content: JSON.parse(row.content) as JsonObject,
-    streamPos: row.stream_pos,
-  }));
+  return rows.results.map(toChange);
 }
+
+const toChange = (row: Row): AccountDataChange => ({
+  roomId: row.room_id === GLOBAL ? undefined : row.room_id,
+  type: row.type,
+  content: JSON.parse(row.content) as JsonObject,
+  streamPos: row.stream_pos,
+});

@@ -2,7 +2,7 @@
 import type { Filter } from "../protocol/filters/filter-definition";
 import type { JsonObject, JsonValue } from "../protocol/json-value";
 import { err, ok, type Result } from "../protocol/result";
-import { accountDataPosition, accountDataChanges } from "./account-data";
+import { accountDataPosition, accountDataChanges, roomAccountData } from "./account-data";
 import { PUSH_RULES_ACCOUNT_DATA_TYPE, pushRulesForSync } from "./push-rule-store";
 import { accountDataSections, type AccountDataSections } from "./sync-account-data";
 import { toClientEvents, type EventRow } from "./event-rows";
@@ -61,6 +61,7 @@ interface Ctx {
   readonly since: number | undefined;
   readonly limit: number;
   readonly accountData: AccountDataSections;
+  readonly accountPosition: number;
 }
 
 export async function buildSync(db: D1Database, request: SyncRequest): Promise<Result<SyncResult, InvalidSyncToken>> {
@@ -92,7 +93,7 @@ export async function buildSync(db: D1Database, request: SyncRequest): Promise<R
   }
   const accountData = accountDataSections(changes, request.filter);
   const limit = Math.max(1, Math.min(request.timelineLimit ?? DEFAULT_TIMELINE_LIMIT, 1000));
-  const ctx: Ctx = { db, request, position: snapshot.position, since, limit, accountData };
+  const ctx: Ctx = { db, request, position: snapshot.position, since, limit, accountData, accountPosition };
 
   const join: Record<string, JsonValue> = {};
   const invite: Record<string, JsonValue> = {};
@@ -139,8 +140,12 @@ async function joinedRoom(ctx: Ctx, membership: MembershipRow): Promise<JsonObje
   const section = await roomSection(ctx, membership, ctx.position, fresh);
   const timeline = section["timeline"] as { events: unknown[] };
   const state = section["state"] as { events: unknown[] };
-  // A room's account data changes are only ever incremental: ctx.accountData already holds just what is new.
-  const accountData = ctx.accountData.rooms.get(membership.room_id) ?? [];
+  // ctx.accountData holds what changed since the token; a room joined since then is new to the
+  // client, so it gets all of that room's account data (tags set before joining, say).
+  const accountData =
+    fresh && ctx.since !== undefined
+      ? (accountDataSections(await roomAccountData(ctx.db, ctx.request.userId, membership.room_id, ctx.accountPosition), ctx.request.filter).rooms.get(membership.room_id) ?? [])
+      : (ctx.accountData.rooms.get(membership.room_id) ?? []);
   const quiet = timeline.events.length === 0 && state.events.length === 0 && accountData.length === 0;
   if (!fresh && !ctx.request.fullState && quiet) return undefined;
   return { ...section, account_data: { events: accountData }, summary: await summary(ctx, membership.room_id) };

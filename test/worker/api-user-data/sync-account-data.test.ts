@@ -74,6 +74,26 @@ describe("account data in /sync", () => {
     expect(globalAccountData(res.body)).toEqual([{ type: "org.example.old", content: { v: 1 } }]);
   });
 
+  it("a room joined since the token comes with all its account data, even what was set before joining", async () => {
+    const [alice, bob] = await users(call, 2);
+    const roomId = await createRoom(call, alice!, { preset: "public_chat" });
+    const first = await expectStatus(call("GET", "sync", { token: bob!.accessToken }), 200);
+    await expectStatus(call("PUT", roomDataPath(bob!, roomId, "tags/u.later"), { token: bob!.accessToken, body: { order: 0 } }), 200);
+    // A sync between the tag and the join moves the token past the tag's position.
+    const between = await expectStatus(call("GET", `sync?since=${first.body["next_batch"] as string}`, { token: bob!.accessToken }), 200);
+    await expectStatus(call("POST", `rooms/${encodeURIComponent(roomId)}/join`, { token: bob!.accessToken, body: {} }), 200);
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const res = await expectStatus(call("GET", `sync?timeout=1000&since=${between.body["next_batch"] as string}`, { token: bob!.accessToken }), 200);
+      const data = roomAccountData(res.body, roomId);
+      if (data !== undefined) {
+        expect(data).toEqual([{ type: "m.tag", content: { tags: { "u.later": { order: 0 } } } }]);
+        return;
+      }
+      if (Date.now() > deadline) throw new Error("joined room never appeared");
+    }
+  });
+
   it("wakes a long-polling sync when account data changes", async () => {
     const [alice] = await users(call, 1);
     const token = alice!.accessToken;
