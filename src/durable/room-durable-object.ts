@@ -56,7 +56,9 @@ export class RoomDurableObject extends DurableObject<Env> {
     const key = await this.loadSigningKey();
     if (typeof key === "string") return err({ _tag: "Unavailable", reason: key });
     const result = this.writer.decideAndAppend(decoded.success, key);
-    if (result.ok && result.value.eventIds.length > 0) await this.outbox.flush();
+    // Reply as soon as the append has committed: the outbox row and the safety alarm written with it
+    // guarantee delivery, so the caller need not wait for the queue send (about 6–10 ms locally).
+    if (result.ok && result.value.eventIds.length > 0) this.ctx.waitUntil(this.outbox.flush());
     return result;
   }
 
