@@ -62,7 +62,10 @@ export async function searchRoomEvents(db: D1Database, request: SearchRequest): 
   if (!cursor.ok) return cursor;
   const filter = request.filter ?? {};
   const readable = await readableRooms(db, request.userId);
-  const rooms = [...readable].filter(([roomId]) => eventMatchesFilter({ rooms: filter.rooms, not_rooms: filter.not_rooms }, {}, { roomId }));
+  const encrypted = await encryptedRooms(db, [...readable.keys()]);
+  const rooms = [...readable].filter(
+    ([roomId]) => !encrypted.has(roomId) && eventMatchesFilter({ rooms: filter.rooms, not_rooms: filter.not_rooms }, {}, { roomId }),
+  );
   const keys = (request.keys ?? SEARCH_KEYS).filter((k) => eventMatchesFilter({ types: filter.types, not_types: filter.not_types }, { type: KEY_TYPES[k] }));
   const words = searchWords(request.searchTerm);
   const empty = { search_categories: { room_events: { count: 0, results: [], highlights: words } } };
@@ -128,6 +131,18 @@ export async function searchRoomEvents(db: D1Database, request: SearchRequest): 
   }
   if (request.groupBy.length > 0) body["groups"] = groupsOf(rows, request.groupBy);
   return ok({ search_categories: { room_events: body } });
+}
+
+/** The spec leaves end-to-end encrypted rooms out of search, even their names and topics. */
+async function encryptedRooms(db: D1Database, roomIds: readonly string[]): Promise<Set<string>> {
+  const rows = await db
+    .prepare(
+      `SELECT cs.room_id FROM json_each(?) j JOIN current_state cs
+       ON cs.room_id = j.value AND cs.type = 'm.room.encryption' AND cs.state_key = ''`,
+    )
+    .bind(JSON.stringify(roomIds))
+    .all<{ room_id: string }>();
+  return new Set(rows.results.map((r) => r.room_id));
 }
 
 /** Groups of this page's results, in the order each group's best result appears. */

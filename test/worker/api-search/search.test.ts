@@ -118,6 +118,19 @@ describe("POST /search", () => {
     expect(resultIds((await search(call, alice!, { search_term: word, filter: { not_senders: [alice!.userId] } })).body)).toEqual([]);
   });
 
+  it("leaves end-to-end encrypted rooms out", async () => {
+    const [alice] = await users(call, 1);
+    const word = unique();
+    const roomId = await createRoom(call, alice!, { name: `Secret ${word}` });
+    const plain = await send(call, alice!, roomId, `${word} before encryption`);
+    await waitForEvent(call, alice!, roomId, plain);
+    expect(resultIds((await search(call, alice!, { search_term: word, keys: ["content.body"] })).body)).toEqual([plain]);
+    const res = await call("PUT", path(roomId, "state/m.room.encryption/"), { token: alice!.accessToken, body: { algorithm: "m.megolm.v1.aes-sha2" } });
+    expect(res.status).toBe(200);
+    await waitForEvent(call, alice!, roomId, res.body["event_id"] as string);
+    expect(resultIds((await search(call, alice!, { search_term: word })).body)).toEqual([]);
+  });
+
   it("answers 400 for a malformed body or token and 401 without a token", async () => {
     const [alice] = await users(call, 1);
     const token = alice!.accessToken;

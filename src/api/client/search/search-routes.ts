@@ -7,7 +7,6 @@ import { SEARCH_KEYS, searchRoomEvents } from "../../../readmodels/search";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { RequestDecodeError } from "../../decode-request";
 import { readJsonBody } from "../../json-body";
-import { rateLimit } from "../../rate-limit";
 
 const Limit = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0));
 
@@ -41,7 +40,6 @@ const search = authedRoute((c) =>
   Effect.gen(function* () {
     const me = c.var.requester;
     const body = yield* readJsonBody(c.req.raw, SearchBody);
-    yield* rateLimit(c, "message", { userId: me.userId });
     const roomEvents = body.search_categories.room_events;
     // Only room_events is specified; a request without it asks for nothing this server searches.
     if (roomEvents === undefined) return c.json({ search_categories: {} });
