@@ -2,6 +2,7 @@
 import { Effect, Schema } from "effect";
 import { Hono } from "hono";
 import { createRoom, type CreateRoomRequest, type InitialStateEvent } from "../../../durable/room-client";
+import { memberCommandFields, memberProfileContent } from "../../../readmodels/profile-store";
 import { ServerConfig } from "../../../platform/server-config";
 import { WallClock } from "../../../platform/wall-clock";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
@@ -50,6 +51,8 @@ export const createRoomRoutes = new Hono<AuthedEnv>().post(
         ...(e.state_key === undefined ? {} : { stateKey: e.state_key }),
         content: e.content,
       }));
+      // The creator's join event carries their profile, like any other join.
+      const profile = yield* Effect.promise(() => memberProfileContent(c.env.DB, me.userId));
       const request: CreateRoomRequest = {
         sender: me.userId,
         deviceId: me.deviceId,
@@ -64,6 +67,7 @@ export const createRoomRoutes = new Hono<AuthedEnv>().post(
         ...(body.topic === undefined ? {} : { topic: body.topic }),
         ...(body.invite === undefined ? {} : { invite: body.invite }),
         ...(body.is_direct === undefined ? {} : { isDirect: body.is_direct }),
+        ...memberCommandFields(profile),
       };
       const created = yield* Effect.promise(() => createRoom(c.env.ROOMS, serverName, request, now));
       if (!created.ok) return yield* Effect.fail(created.error);

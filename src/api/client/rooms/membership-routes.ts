@@ -2,6 +2,7 @@
 import { Effect, Schema } from "effect";
 import { type Context, Hono } from "hono";
 import { joinedRoomIds } from "../../../readmodels/joined-rooms";
+import { memberCommandFields, memberProfileContent } from "../../../readmodels/profile-store";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import type { RouteEffect } from "../../effect-route";
 import { readJsonBody } from "../../json-body";
@@ -15,6 +16,8 @@ function join(c: Context<AuthedEnv>, roomId: string): RouteEffect {
   return Effect.gen(function* () {
     const me = c.var.requester;
     const body = yield* readJsonBody(c.req.raw, ReasonBody, { emptyAsObject: true });
+    // The join event carries the joiner's profile so other members see their name (spec "Events on Change of Profile Information").
+    const profile = yield* Effect.promise(() => memberProfileContent(c.env.DB, me.userId));
     // Only rooms this server holds: joining over federation (make_join/send_join) does not exist yet,
     // and the room DO answers NotFound (404) for any other room.
     yield* submit(c, {
@@ -24,6 +27,7 @@ function join(c: Context<AuthedEnv>, roomId: string): RouteEffect {
       sender: me.userId,
       deviceId: me.deviceId,
       action: "join",
+      ...memberCommandFields(profile),
       ...(body.reason === undefined ? {} : { reason: body.reason }),
     });
     return c.json({ room_id: roomId });
