@@ -8,6 +8,7 @@ import { mountDirectoryRoutes } from "./client/directory/directory-api";
 import { mountProfileRoutes } from "./client/profile/profile-api";
 import { mountPushRoutes } from "./client/push/push-api";
 import { mountEventRoutes } from "./client/events/events-api";
+import { mountMemberRoutes } from "./client/members/members-api";
 import { mountRoomRoutes } from "./client/rooms/rooms-api";
 import { mountUserDataRoutes } from "./client/user-data/user-data-api";
 import { versionsRoutes } from "./client/versions";
@@ -39,6 +40,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route("/", serverKeysRoutes);
   mountAccountRoutes(app);
   mountRoomRoutes(app);
+  mountMemberRoutes(app);
   mountEventRoutes(app);
   mountDirectoryRoutes(app);
   mountUserDataRoutes(app);
