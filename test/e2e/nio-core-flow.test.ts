@@ -14,7 +14,7 @@ const PASSWORD = "correct horse battery staple";
 const probe = spawnSync(PYTHON, ["-c", "import nio"], { encoding: "utf8" });
 const nioMissing = probe.error !== undefined || probe.status !== 0;
 if (nioMissing) {
-  console.warn(`SKIPPED nio core flow: ${PYTHON} cannot import nio (install python3-matrix-nio). ${probe.error?.message ?? probe.stderr.trim()}`);
+  console.warn(`SKIPPED nio core flow: ${PYTHON} cannot import nio (install python3-matrix-nio). ${probe.error?.message ?? probe.stderr.trim().split("\n").at(-1) ?? ""}`);
 }
 
 describe.skipIf(nioMissing)("matrix-nio core flow", () => {
