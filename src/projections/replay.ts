@@ -17,6 +17,7 @@ export const READ_MODEL_TABLES = [
   "memberships",
   "relations",
   "redactions",
+  "event_search",
 ] as const;
 
 export interface ReplayProgress {

@@ -45,6 +45,8 @@ describe("sync notifier streams", () => {
     await stub.poke(50);
     await stub.advance("account_data", 7);
     const waiting = stub.waitForAny({ pdu: 50, account_data: 7 }, 10_000);
+    // Calls on one stub may overtake each other under load: reset only once the waiter is registered.
+    while ((await stub.waiting()) === 0) await new Promise((r) => setTimeout(r, 5));
     await stub.reset(20);
     expect((await waiting)["pdu"]).toBe(Number.MAX_SAFE_INTEGER);
     expect(await stub.positions()).toEqual({ pdu: 20, account_data: 7 });
