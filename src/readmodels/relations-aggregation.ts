@@ -125,6 +125,21 @@ async function eventRows(db: D1Database, ids: readonly string[]): Promise<Map<st
 }
 
 /** Rows as client events with their bundled aggregations: what every endpoint of this group returns. */
+/** One room's page of events in client format with their aggregations, as seen by one requester. */
+export function roomPageChunk(
+  db: D1Database,
+  page: readonly EventRow[],
+  request: { readonly userId: string; readonly deviceId?: string | undefined; readonly roomId: string; readonly now: number },
+  ceiling: number,
+): Promise<ClientEvent[]> {
+  const viewer = {
+    userId: request.userId,
+    ...(request.deviceId === undefined ? {} : { deviceId: request.deviceId }),
+    ceilings: new Map([[request.roomId, ceiling]]),
+  };
+  return clientEventsWithRelations(db, page, viewer, { now: request.now, includeRoomId: true });
+}
+
 export async function clientEventsWithRelations(
   db: D1Database,
   rows: readonly EventRow[],

@@ -3,7 +3,7 @@ import type { JsonObject, JsonValue } from "../protocol/json-value";
 import { err, ok, type Result } from "../protocol/result";
 import { readCeiling } from "./event-context-access";
 import { EVENT_COLUMNS, type EventRow } from "./event-rows";
-import { clientEventsWithRelations } from "./relations-aggregation";
+import { roomPageChunk } from "./relations-aggregation";
 import type { NotInRoom } from "./room-messages";
 import { formatSyncToken, parseSyncToken, tokenAt, type InvalidSyncToken } from "./sync-token";
 
@@ -45,14 +45,7 @@ export async function roomThreads(db: D1Database, request: ThreadsRequest): Prom
     .bind(request.roomId, ceiling, request.userId, from?.value.pdu ?? Number.MAX_SAFE_INTEGER, request.include === "participated" ? 1 : 0, limit + 1)
     .all<EventRow & { activity: number }>();
   const page = rows.results.slice(0, limit);
-  const viewer = {
-    userId: request.userId,
-    ...(request.deviceId === undefined ? {} : { deviceId: request.deviceId }),
-    ceilings: new Map([[request.roomId, ceiling]]),
-  };
-  const body: Record<string, JsonValue> = {
-    chunk: await clientEventsWithRelations(db, page, viewer, { now: request.now, includeRoomId: true }),
-  };
+  const body: Record<string, JsonValue> = { chunk: await roomPageChunk(db, page, request, ceiling) };
   const last = page.at(-1);
   if (rows.results.length > limit && last !== undefined) body["next_batch"] = formatSyncToken(tokenAt(last.activity - 1));
   return ok(body);

@@ -4,7 +4,7 @@ import { err, ok, type Result } from "../protocol/result";
 import type { EventNotVisible } from "./event-context";
 import { visibleEvent } from "./event-context";
 import { EVENT_COLUMNS, type EventRow } from "./event-rows";
-import { clientEventsWithRelations } from "./relations-aggregation";
+import { roomPageChunk } from "./relations-aggregation";
 import { formatSyncToken, parseSyncToken, tokenAt, type InvalidSyncToken } from "./sync-token";
 
 export interface RelationsRequest {
@@ -66,14 +66,7 @@ export async function relationsOf(
     .bind(request.eventId, request.roomId, request.relType ?? null, request.eventType ?? null, depth, low, high, limit + 1)
     .all<EventRow>();
   const page = rows.results.slice(0, limit);
-  const viewer = {
-    userId: request.userId,
-    ...(request.deviceId === undefined ? {} : { deviceId: request.deviceId }),
-    ceilings: new Map([[request.roomId, ceiling]]),
-  };
-  const body: Record<string, JsonValue> = {
-    chunk: await clientEventsWithRelations(db, page, viewer, { now: request.now, includeRoomId: true }),
-  };
+  const body: Record<string, JsonValue> = { chunk: await roomPageChunk(db, page, request, ceiling) };
   const last = page.at(-1);
   if (rows.results.length > limit && last !== undefined) {
     body["next_batch"] = formatSyncToken(tokenAt(backwards ? last.stream_pos - 1 : last.stream_pos));
