@@ -16,6 +16,7 @@ import { readJsonBody } from "../json-body";
 import { matrixError } from "../matrix-error";
 import { MAX_PASSWORD_LENGTH } from "../client/auth/register-routes";
 import { requireAdmin } from "./require-admin";
+import { leaveAllRooms } from "../client/account/leave-all-rooms";
 
 const PutUserBody = Schema.Struct({
   password: Schema.optionalKey(Schema.NullOr(Schema.String)),
@@ -127,7 +128,7 @@ export const userAdminRoutes = new Hono<AuthedEnv>()
         if (body.deactivated === true && !user.deactivated) {
           yield* Effect.promise(() => deactivateUser(db, userId));
           forgetTokensOf(db, userId);
-          // DEPENDS ON the room write path, as for /account/deactivate: rooms are not left yet.
+          yield* Effect.promise(() => leaveAllRooms(c.env, userId));
         }
         const after = yield* Effect.promise(() => getUser(db, userId));
         if (after === null) return yield* Effect.fail(accountError("UserNotFound", "User not found"));

@@ -97,5 +97,4 @@ describe("POST /account/deactivate", () => {
     expect(again.body["errcode"]).toBe("M_USER_IN_USE");
   });
 
-  it.todo("leaves every joined room and rejects pending invites (DEPENDS ON the room write path: src/durable/room-* and its client)");
 });

@@ -9,6 +9,7 @@ import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware"
 import { decodeRequest } from "../../decode-request";
 import { readJsonObject } from "../../json-body";
 import { matrixError } from "../../matrix-error";
+import { leaveAllRooms } from "./leave-all-rooms";
 import { MAX_PASSWORD_LENGTH } from "../auth/register-routes";
 import { PASSWORD, userInteractiveAuth } from "../auth/user-interactive-auth";
 
@@ -86,9 +87,7 @@ export const accountRoutes = new Hono<AuthedEnv>()
         const done = yield* Effect.promise(() => deactivateUser(db, me.userId));
         if (!done.ok) return yield* Effect.fail(done.error);
         forgetTokensOf(db, me.userId);
-        // DEPENDS ON the room write path (src/durable/room-*, not built yet): a deactivated user must
-        // leave every joined room and decline every invite through the room DO. Until that client
-        // exists the memberships stay; test/worker/api-accounts/account.test.ts holds the pending test.
+        yield* Effect.promise(() => leaveAllRooms(c.env, me.userId));
         return c.json({ id_server_unbind_result: "no-support" });
       }),
     ),
