@@ -1,4 +1,4 @@
-// POST /rooms/{roomId}/join, /join/{roomIdOrAlias}, /rooms/{roomId}/invite, /rooms/{roomId}/leave and GET /joined_rooms.
+// POST /rooms/{roomId}/join, /join/{roomIdOrAlias}, /rooms/{roomId}/{invite,kick,ban,unban,leave} and GET /joined_rooms.
 import { Effect, Schema } from "effect";
 import { type Context, Hono } from "hono";
 import { joinedRoomIds } from "../../../readmodels/joined-rooms";
@@ -10,7 +10,7 @@ import { joinTargetRoomId } from "../directory/new-room-directory";
 import { roomIdParam, submit, userIdValue } from "./room-request";
 
 const ReasonBody = Schema.Struct({ reason: Schema.optionalKey(Schema.String) });
-const InviteBody = Schema.Struct({ user_id: Schema.String, reason: Schema.optionalKey(Schema.String) });
+const TargetBody = Schema.Struct({ user_id: Schema.String, reason: Schema.optionalKey(Schema.String) });
 
 function join(c: Context<AuthedEnv>, roomId: string): RouteEffect {
   return Effect.gen(function* () {
@@ -43,25 +43,27 @@ const joinByIdOrAlias = authedRoute((c) =>
   }),
 );
 
-const invite = authedRoute((c) =>
-  Effect.gen(function* () {
-    const me = c.var.requester;
-    const roomId = yield* roomIdParam(c);
-    const body = yield* readJsonBody(c.req.raw, InviteBody);
-    const target = yield* userIdValue(body.user_id, "user_id");
-    yield* submit(c, {
-      _tag: "Membership",
-      v: 1,
-      roomId,
-      sender: me.userId,
-      deviceId: me.deviceId,
-      action: "invite",
-      target,
-      ...(body.reason === undefined ? {} : { reason: body.reason }),
-    });
-    return c.json({});
-  }),
-);
+/** invite, kick, ban and unban: a member acting on another user named by `user_id`. */
+const actOnUser = (action: "invite" | "kick" | "ban" | "unban") =>
+  authedRoute((c) =>
+    Effect.gen(function* () {
+      const me = c.var.requester;
+      const roomId = yield* roomIdParam(c);
+      const body = yield* readJsonBody(c.req.raw, TargetBody);
+      const target = yield* userIdValue(body.user_id, "user_id");
+      yield* submit(c, {
+        _tag: "Membership",
+        v: 1,
+        roomId,
+        sender: me.userId,
+        deviceId: me.deviceId,
+        action,
+        target,
+        ...(body.reason === undefined ? {} : { reason: body.reason }),
+      });
+      return c.json({});
+    }),
+  );
 
 const leave = authedRoute((c) =>
   Effect.gen(function* () {
@@ -88,6 +90,9 @@ const joinedRooms = authedRoute((c) =>
 export const membershipRoutes = new Hono<AuthedEnv>()
   .post("/rooms/:roomId/join", requireAuth(), joinByRoomId)
   .post("/join/:roomIdOrAlias", requireAuth(), joinByIdOrAlias)
-  .post("/rooms/:roomId/invite", requireAuth(), invite)
+  .post("/rooms/:roomId/invite", requireAuth(), actOnUser("invite"))
+  .post("/rooms/:roomId/kick", requireAuth(), actOnUser("kick"))
+  .post("/rooms/:roomId/ban", requireAuth(), actOnUser("ban"))
+  .post("/rooms/:roomId/unban", requireAuth(), actOnUser("unban"))
   .post("/rooms/:roomId/leave", requireAuth(), leave)
   .get("/joined_rooms", requireAuth(), joinedRooms);
