@@ -1,4 +1,5 @@
-// POST /rooms/{roomId}/join, /join/{roomIdOrAlias}, /rooms/{roomId}/{invite,kick,ban,unban,leave} and GET /joined_rooms.
+// POST /rooms/{roomId}/join, /join/{roomIdOrAlias}, /knock/{roomIdOrAlias}, /rooms/{roomId}/{invite,kick,ban,unban,leave}
+// and GET /joined_rooms.
 import { Effect, Schema } from "effect";
 import { type Context, Hono } from "hono";
 import { joinedRoomIds } from "../../../readmodels/joined-rooms";
@@ -12,7 +13,8 @@ import { roomIdParam, submit, userIdValue } from "./room-request";
 const ReasonBody = Schema.Struct({ reason: Schema.optionalKey(Schema.String) });
 const TargetBody = Schema.Struct({ user_id: Schema.String, reason: Schema.optionalKey(Schema.String) });
 
-function join(c: Context<AuthedEnv>, roomId: string): RouteEffect {
+/** join or knock on a room this server holds; both carry the user's profile and an optional reason. */
+function join(c: Context<AuthedEnv>, roomId: string, action: "join" | "knock" = "join"): RouteEffect {
   return Effect.gen(function* () {
     const me = c.var.requester;
     const body = yield* readJsonBody(c.req.raw, ReasonBody, { emptyAsObject: true });
@@ -26,13 +28,21 @@ function join(c: Context<AuthedEnv>, roomId: string): RouteEffect {
       roomId,
       sender: me.userId,
       deviceId: me.deviceId,
-      action: "join",
+      action,
       ...memberCommandFields(profile),
       ...(body.reason === undefined ? {} : { reason: body.reason }),
     });
     return c.json({ room_id: roomId });
   });
 }
+
+// POST /knock/{roomIdOrAlias}: the room's join rule must be knock or knock_restricted (auth rule 5.7).
+const knock = authedRoute((c) =>
+  Effect.gen(function* () {
+    const roomId = yield* joinTargetRoomId(c, c.req.param("roomIdOrAlias") ?? "");
+    return yield* join(c, roomId, "knock");
+  }),
+);
 
 const joinByRoomId = authedRoute((c) => Effect.flatMap(roomIdParam(c), (roomId) => join(c, roomId)));
 
@@ -90,6 +100,7 @@ const joinedRooms = authedRoute((c) =>
 export const membershipRoutes = new Hono<AuthedEnv>()
   .post("/rooms/:roomId/join", requireAuth(), joinByRoomId)
   .post("/join/:roomIdOrAlias", requireAuth(), joinByIdOrAlias)
+  .post("/knock/:roomIdOrAlias", requireAuth(), knock)
   .post("/rooms/:roomId/invite", requireAuth(), actOnUser("invite"))
   .post("/rooms/:roomId/kick", requireAuth(), actOnUser("kick"))
   .post("/rooms/:roomId/ban", requireAuth(), actOnUser("ban"))

@@ -1,4 +1,4 @@
-// Kick, ban and unban through the routes, with the power and membership rules the room DO enforces.
+// Kick, ban, unban and knock through the routes, with the power and join rules the room DO enforces.
 import { describe, expect, it } from "vitest";
 import { createRoom, expectStatus, path, roomApp, users } from "./support";
 
@@ -39,5 +39,26 @@ describe("kick, ban and unban routes", () => {
       404,
       "M_NOT_FOUND",
     );
+  });
+});
+
+describe("knock route", () => {
+  it("knocks on a knock room, is invited in; a public room refuses the knock", async () => {
+    const [alice, bob] = await users(call, 2);
+    const knockRoom = await createRoom(call, alice!, {
+      room_version: "12",
+      initial_state: [{ type: "m.room.join_rules", state_key: "", content: { join_rule: "knock" } }],
+    });
+    const res = await expectStatus(call("POST", `knock/${encodeURIComponent(knockRoom)}`, { token: bob!.accessToken, body: { reason: "let me in" } }), 200);
+    expect(res.body).toEqual({ room_id: knockRoom });
+    expect((await call("GET", path(knockRoom, `state/m.room.member/${encodeURIComponent(bob!.userId)}`), { token: alice!.accessToken })).body).toMatchObject({
+      membership: "knock",
+      reason: "let me in",
+    });
+    await expectStatus(call("POST", path(knockRoom, "invite"), { token: alice!.accessToken, body: { user_id: bob!.userId } }), 200);
+    await expectStatus(call("POST", path(knockRoom, "join"), { token: bob!.accessToken, body: {} }), 200);
+
+    const publicRoom = await createRoom(call, alice!, { preset: "public_chat" });
+    await expectStatus(call("POST", `knock/${encodeURIComponent(publicRoom)}`, { token: bob!.accessToken, body: {} }), 403, "M_FORBIDDEN");
   });
 });
