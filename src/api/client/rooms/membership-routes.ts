@@ -13,6 +13,29 @@ import { roomIdParam, submit, userIdValue } from "./room-request";
 const ReasonBody = Schema.Struct({ reason: Schema.optionalKey(Schema.String) });
 const TargetBody = Schema.Struct({ user_id: Schema.String, reason: Schema.optionalKey(Schema.String) });
 
+type MembershipAction = "join" | "knock" | "invite" | "kick" | "ban" | "unban" | "leave";
+
+/** Sends the requester's membership command with the fields every membership route shares. */
+function submitMembership(
+  c: Context<AuthedEnv>,
+  roomId: string,
+  action: MembershipAction,
+  reason: string | undefined,
+  extra: { readonly target?: string; readonly displayname?: string; readonly avatarUrl?: string } = {},
+) {
+  const me = c.var.requester;
+  return submit(c, {
+    _tag: "Membership",
+    v: 1,
+    roomId,
+    sender: me.userId,
+    deviceId: me.deviceId,
+    action,
+    ...extra,
+    ...(reason === undefined ? {} : { reason }),
+  });
+}
+
 /** join or knock on a room this server holds; both carry the user's profile and an optional reason. */
 function join(c: Context<AuthedEnv>, roomId: string, action: "join" | "knock" = "join"): RouteEffect {
   return Effect.gen(function* () {
@@ -22,16 +45,7 @@ function join(c: Context<AuthedEnv>, roomId: string, action: "join" | "knock" = 
     const profile = yield* Effect.promise(() => memberProfileContent(c.env.DB, me.userId));
     // Only rooms this server holds: joining over federation (make_join/send_join) does not exist yet,
     // and the room DO answers NotFound (404) for any other room.
-    yield* submit(c, {
-      _tag: "Membership",
-      v: 1,
-      roomId,
-      sender: me.userId,
-      deviceId: me.deviceId,
-      action,
-      ...memberCommandFields(profile),
-      ...(body.reason === undefined ? {} : { reason: body.reason }),
-    });
+    yield* submitMembership(c, roomId, action, body.reason, memberCommandFields(profile));
     return c.json({ room_id: roomId });
   });
 }
@@ -57,38 +71,19 @@ const joinByIdOrAlias = authedRoute((c) =>
 const actOnUser = (action: "invite" | "kick" | "ban" | "unban") =>
   authedRoute((c) =>
     Effect.gen(function* () {
-      const me = c.var.requester;
       const roomId = yield* roomIdParam(c);
       const body = yield* readJsonBody(c.req.raw, TargetBody);
       const target = yield* userIdValue(body.user_id, "user_id");
-      yield* submit(c, {
-        _tag: "Membership",
-        v: 1,
-        roomId,
-        sender: me.userId,
-        deviceId: me.deviceId,
-        action,
-        target,
-        ...(body.reason === undefined ? {} : { reason: body.reason }),
-      });
+      yield* submitMembership(c, roomId, action, body.reason, { target });
       return c.json({});
     }),
   );
 
 const leave = authedRoute((c) =>
   Effect.gen(function* () {
-    const me = c.var.requester;
     const roomId = yield* roomIdParam(c);
     const body = yield* readJsonBody(c.req.raw, ReasonBody, { emptyAsObject: true });
-    yield* submit(c, {
-      _tag: "Membership",
-      v: 1,
-      roomId,
-      sender: me.userId,
-      deviceId: me.deviceId,
-      action: "leave",
-      ...(body.reason === undefined ? {} : { reason: body.reason }),
-    });
+    yield* submitMembership(c, roomId, "leave", body.reason);
     return c.json({});
   }),
 );
