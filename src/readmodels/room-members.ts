@@ -12,11 +12,13 @@ export type MembershipValue = (typeof MEMBERSHIPS)[number];
 
 export const isMembershipValue = (text: string): text is MembershipValue => (MEMBERSHIPS as readonly string[]).includes(text);
 
-/** What /joined_members says of each member: the profile their join event carries. */
+/** What /joined_members says of each member: the profile their join event carries, null where it has none. */
 export interface JoinedMember {
-  readonly display_name?: string;
-  readonly avatar_url?: string;
+  readonly display_name: string | null;
+  readonly avatar_url: string | null;
 }
+
+const NO_PROFILE: JoinedMember = { display_name: null, avatar_url: null };
 
 /** GET /joined_members: only a current member may ask (spec: "The current user must be in the room"). */
 export async function joinedMembers(db: D1Database, userId: string, roomId: string): Promise<Result<Record<string, JoinedMember>, NotInRoom>> {
@@ -36,15 +38,12 @@ export async function joinedMembers(db: D1Database, userId: string, roomId: stri
 
 function profileOfJoin(row: EventRow): JoinedMember {
   // A redacted join keeps only `membership`: its profile is gone with the rest of the content.
-  if (row.redacted_because !== null) return {};
+  if (row.redacted_because !== null) return NO_PROFILE;
   const content = parseEventJson(row)["content"];
-  if (!isJsonObject(content)) return {};
+  if (!isJsonObject(content)) return NO_PROFILE;
   const name = content["displayname"];
   const avatar = content["avatar_url"];
-  return {
-    ...(typeof name === "string" ? { display_name: name } : {}),
-    ...(typeof avatar === "string" ? { avatar_url: avatar } : {}),
-  };
+  return { display_name: typeof name === "string" ? name : null, avatar_url: typeof avatar === "string" ? avatar : null };
 }
 
 export interface MembersRequest {

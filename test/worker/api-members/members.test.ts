@@ -37,7 +37,8 @@ describe("joined_members", () => {
     expect(body).toEqual({
       joined: {
         [alice!.userId]: { display_name: "Alice", avatar_url: "mxc://example.org/a" },
-        [bob!.userId]: { display_name: "Bob" },
+        // Both keys are always present, null when unset (matrix-nio requires them; Synapse answers the same).
+        [bob!.userId]: { display_name: "Bob", avatar_url: null },
       },
     });
     // The r0 prefix answers the same (matrix-nio calls it there).

@@ -9,6 +9,7 @@ import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware"
 import { readJsonBody } from "../../json-body";
 import { matrixError } from "../../matrix-error";
 import { newRoomAlias, publishNewRoom } from "../directory/new-room-directory";
+import { awaitProjection } from "./await-projection";
 import { userIdValue } from "./room-request";
 
 const JsonObjectSchema = Schema.Record(Schema.String, Schema.Unknown);
@@ -72,6 +73,8 @@ export const createRoomRoutes = new Hono<AuthedEnv>().post(
       const created = yield* Effect.promise(() => createRoom(c.env.ROOMS, serverName, request, now));
       if (!created.ok) return yield* Effect.fail(created.error);
       yield* publishNewRoom(c, created.value.roomId, { alias, visibility: body.visibility });
+      // The creator's next /sync must list the room.
+      yield* awaitProjection(c, created.value.roomId, created.value.lastSeq);
       return c.json({ room_id: created.value.roomId });
     }),
   ),

@@ -8,6 +8,7 @@ import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware"
 import type { RouteEffect } from "../../effect-route";
 import { readJsonBody } from "../../json-body";
 import { joinTargetRoomId } from "../directory/new-room-directory";
+import { awaitProjection } from "./await-projection";
 import { roomIdParam, submit, userIdValue } from "./room-request";
 
 const ReasonBody = Schema.Struct({ reason: Schema.optionalKey(Schema.String) });
@@ -15,7 +16,10 @@ const TargetBody = Schema.Struct({ user_id: Schema.String, reason: Schema.option
 
 type MembershipAction = "join" | "knock" | "invite" | "kick" | "ban" | "unban" | "leave";
 
-/** Sends the requester's membership command with the fields every membership route shares. */
+/**
+ * Sends the requester's membership command with the fields every membership route shares, and
+ * answers only once the projection holds it: clients /sync right after joining (matrix-nio does).
+ */
 function submitMembership(
   c: Context<AuthedEnv>,
   roomId: string,
@@ -33,7 +37,7 @@ function submitMembership(
     action,
     ...extra,
     ...(reason === undefined ? {} : { reason }),
-  });
+  }).pipe(Effect.tap((submitted) => awaitProjection(c, submitted.roomId, submitted.lastSeq)));
 }
 
 /** join or knock on a room this server holds; both carry the user's profile and an optional reason. */
