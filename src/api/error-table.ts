@@ -12,6 +12,7 @@ import type { RoomDirectoryError } from "../readmodels/room-directory-error";
 import type { NotInRoom } from "../readmodels/room-messages";
 import type { EventNotVisible } from "../readmodels/event-context";
 import type { InvalidSearchToken } from "../readmodels/search";
+import type { StillInRoom } from "../readmodels/forgotten-rooms";
 import type { InvalidSyncToken } from "../readmodels/sync-token";
 import type { ProfileError } from "./client/profile/profile-error";
 import type { UserDataError } from "./client/user-data/user-data-error";
@@ -57,7 +58,7 @@ const TABLE: {
   readonly [Tag in AccountError["_tag"]]: Mapping;
 } & {
   // Room command rejections, sync tokens and read permissions: also human-readable reasons.
-  readonly [Tag in Rejection["_tag"] | InvalidSyncToken["_tag"] | NotInRoom["_tag"] | EventNotVisible["_tag"] | InvalidSearchToken["_tag"]]: Mapping;
+  readonly [Tag in Rejection["_tag"] | InvalidSyncToken["_tag"] | NotInRoom["_tag"] | EventNotVisible["_tag"] | InvalidSearchToken["_tag"] | StillInRoom["_tag"]]: Mapping;
 } = {
   // Text that is not JSON is M_NOT_JSON; JSON that breaks Matrix's stricter rules (RFC 8259 only
   // says names SHOULD be unique; integers must fit the canonical-JSON range) is M_BAD_JSON.
@@ -174,6 +175,8 @@ const TABLE: {
   // Unknown and not visible answer alike, so an event's existence does not leak (spec: GET /event, /context, /relations).
   EventNotVisible: NOT_FOUND,
   InvalidSearchToken: INVALID_PARAM,
+  // POST /forget while joined, invited or knocking (the spec's 400 for "The user has not left the room").
+  StillInRoom: { status: 400, errcode: "M_UNKNOWN" },
 };
 
 const DEFAULT_MESSAGES: Readonly<Record<string, string>> = {

@@ -1,7 +1,9 @@
 // POST /rooms/{roomId}/join, /join/{roomIdOrAlias}, /knock/{roomIdOrAlias}, /rooms/{roomId}/{invite,kick,ban,unban,leave}
-// and GET /joined_rooms.
+// POST /rooms/{roomId}/forget and GET /joined_rooms.
 import { Effect, Schema } from "effect";
 import { type Context, Hono } from "hono";
+import { WallClock } from "../../../platform/wall-clock";
+import { forgetRoom } from "../../../readmodels/forgotten-rooms";
 import { joinedRoomIds } from "../../../readmodels/joined-rooms";
 import { memberCommandFields, memberProfileContent } from "../../../readmodels/profile-store";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
@@ -92,6 +94,18 @@ const leave = authedRoute((c) =>
   }),
 );
 
+// POST /rooms/{roomId}/forget: only once out of the room; /sync then leaves it out until the user comes back.
+const forget = authedRoute((c) =>
+  Effect.gen(function* () {
+    const roomId = yield* roomIdParam(c);
+    yield* readJsonBody(c.req.raw, Schema.Struct({}), { emptyAsObject: true });
+    const now = (yield* WallClock).nowMs();
+    const refused = yield* Effect.promise(() => forgetRoom(c.env.DB, c.var.requester.userId, roomId, now));
+    if (refused !== undefined) return yield* Effect.fail(refused);
+    return c.json({});
+  }),
+);
+
 const joinedRooms = authedRoute((c) =>
   Effect.promise(() => joinedRoomIds(c.env.DB, c.var.requester.userId)).pipe(Effect.map((ids) => c.json({ joined_rooms: ids }))),
 );
@@ -105,4 +119,5 @@ export const membershipRoutes = new Hono<AuthedEnv>()
   .post("/rooms/:roomId/ban", requireAuth(), actOnUser("ban"))
   .post("/rooms/:roomId/unban", requireAuth(), actOnUser("unban"))
   .post("/rooms/:roomId/leave", requireAuth(), leave)
+  .post("/rooms/:roomId/forget", requireAuth(), forget)
   .get("/joined_rooms", requireAuth(), joinedRooms);
