@@ -9,6 +9,7 @@ import { roomVersionRules, type RoomVersionRules } from "../protocol/room-versio
 import { jsonContent, unsignedPdu, type EventDraft } from "./local-event";
 import { badRequest, type Rejection } from "./rejection";
 import type { CreateRoom, RoomPreset } from "./room-command";
+import { upgradeRoomDrafts } from "./upgrade-room-plan";
 
 interface PresetState {
   readonly joinRule: string;
@@ -126,6 +127,11 @@ export function createRoomDrafts(rules: RoomVersionRules, command: CreateRoom): 
   if (serverOf(sender) === undefined) return err(badRequest("sender is not a user ID"));
   const create = createEventDraft(rules, command);
   if (!create.ok) return create;
+  if (command.upgrade !== undefined) {
+    const defaults = powerLevelsContent(rules, command);
+    if (!defaults.ok) return defaults;
+    return upgradeRoomDrafts(rules, command, command.upgrade, create.value, defaults.value);
+  }
   const drafts: EventDraft[] = [create.value];
   const state = (type: string, content: JsonObject, stateKey = ""): void => {
     drafts.push({ type, sender, stateKey, content });

@@ -16,6 +16,18 @@ export const InitialStateEvent = Schema.Struct({
 export type InitialStateEvent = typeof InitialStateEvent.Type;
 
 /**
+ * POST /rooms/{roomId}/upgrade: the replacement room takes the old room's state instead of a
+ * preset. The predecessor, room type and (v12) additional creators travel in `creationContent`.
+ */
+export const RoomUpgradeState = Schema.Struct({
+  /** The old room's m.room.power_levels content as it is; absent when it had none (the defaults apply). */
+  powerLevels: Schema.optionalKey(Content),
+  /** The transferable state events (name, topic, join rules, ...), copied as they are, in this order. */
+  state: Schema.Array(InitialStateEvent),
+});
+export type RoomUpgradeState = typeof RoomUpgradeState.Type;
+
+/**
  * POST /createRoom. `roomId` is fixed by the caller before the room DO is addressed: chosen at
  * random before v12, and from v12 the reference hash of the create event, which is why the create
  * event's timestamp (`createTs`) is part of the command (see roomIdForCreateRoom).
@@ -41,6 +53,8 @@ export const CreateRoom = Schema.TaggedStruct("CreateRoom", {
   /** The creator's profile, copied into their join event as clients expect. */
   displayname: Schema.optionalKey(Schema.String),
   avatarUrl: Schema.optionalKey(Schema.String),
+  /** A room upgrade: copied state replaces preset, initial_state, name, topic, invites and power level defaults. */
+  upgrade: Schema.optionalKey(RoomUpgradeState),
 });
 export type CreateRoom = typeof CreateRoom.Type;
 
