@@ -5,10 +5,18 @@ import { lazyLoadedMembers } from "../protocol/filters/lazy-members";
 import type { JsonObject, JsonValue } from "../protocol/json-value";
 import { err, ok, type Result } from "../protocol/result";
 import type { ClientEvent } from "./client-event";
-import { readCeiling } from "./event-context-access";
 import { EVENT_COLUMNS, toClientEvents, type EventRow } from "./event-rows";
+import {
+  highestVisible,
+  inRanges,
+  rangesFromHistory,
+  rowsOf,
+  visibilityHistoryStatement,
+  visibleEventsBetween,
+  type VisibleRanges,
+} from "./history-visibility";
 import { clientEventsWithRelations } from "./relations-aggregation";
-import { eventsBetween, stateAt } from "./room-queries";
+import { stateAt } from "./room-queries";
 import { formatSyncToken, tokenAt } from "./sync-token";
 
 /** The event is unknown, in another room, not accepted, or outside what the user may read: one answer for all (404). */
@@ -30,27 +38,33 @@ export interface EventRequest {
   readonly now: number;
 }
 
-/** The event row and the reader's ceiling in its room, when the reader may see it. */
-export async function visibleEvent(db: D1Database, request: EventRequest): Promise<{ row: EventRow; ceiling: number } | undefined> {
-  const ceiling = await readCeiling(db, request.userId, request.roomId);
-  if (ceiling === undefined) return undefined;
-  const row = await db
-    .prepare(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.event_id = ? AND e.room_id = ? AND e.status = 'accepted' AND e.stream_pos <= ?`)
-    .bind(request.eventId, request.roomId, ceiling)
-    .first<EventRow>();
-  return row === null ? undefined : { row, ceiling };
+/**
+ * The event row and the positions the reader may read in its room, when history visibility lets
+ * the reader see the event: the row and the visibility history are read in one D1 round trip.
+ */
+export async function visibleEvent(db: D1Database, request: EventRequest): Promise<{ row: EventRow; ranges: VisibleRanges } | undefined> {
+  const [found, history] = await db.batch([
+    db
+      .prepare(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.event_id = ? AND e.room_id = ? AND e.status = 'accepted'`)
+      .bind(request.eventId, request.roomId),
+    visibilityHistoryStatement(db, request.userId, [request.roomId]),
+  ]);
+  const row = (found?.results[0] as EventRow | undefined) ?? undefined;
+  if (row === undefined) return undefined;
+  const ranges = rangesFromHistory(rowsOf(history), [request.roomId]).get(request.roomId) ?? [];
+  return inRanges(ranges, row.stream_pos) ? { row, ranges } : undefined;
 }
 
-const viewerOf = (r: EventRequest, ceiling: number) => ({
+const viewerOf = (r: EventRequest, ranges: VisibleRanges) => ({
   userId: r.userId,
   ...(r.deviceId === undefined ? {} : { deviceId: r.deviceId }),
-  ceilings: new Map([[r.roomId, ceiling]]),
+  visible: new Map([[r.roomId, ranges]]),
 });
 
 export async function roomEvent(db: D1Database, request: EventRequest): Promise<Result<ClientEvent, EventNotVisible>> {
   const found = await visibleEvent(db, request);
   if (found === undefined) return err(notVisible());
-  const [event] = await clientEventsWithRelations(db, [found.row], viewerOf(request, found.ceiling), { now: request.now, includeRoomId: true });
+  const [event] = await clientEventsWithRelations(db, [found.row], viewerOf(request, found.ranges), { now: request.now, includeRoomId: true });
   return event === undefined ? err(notVisible()) : ok(event);
 }
 
@@ -67,7 +81,7 @@ async function side(
   db: D1Database,
   request: ContextRequest,
   pivot: number,
-  ceiling: number,
+  ranges: VisibleRanges,
   want: number,
   dir: "before" | "after",
 ): Promise<{ rows: EventRow[]; reached: number }> {
@@ -75,11 +89,12 @@ async function side(
   let cursor = pivot;
   let scanned = 0;
   const batch = Math.max(want, 20);
+  const ceiling = highestVisible(ranges);
   while (rows.length < want && scanned < MAX_SCAN) {
     const page =
       dir === "before"
-        ? await eventsBetween(db, request.roomId, 0, cursor - 1, batch, "desc")
-        : await eventsBetween(db, request.roomId, cursor, ceiling, batch, "asc");
+        ? await visibleEventsBetween(db, request.roomId, ranges, 0, cursor - 1, batch, "desc")
+        : await visibleEventsBetween(db, request.roomId, ranges, cursor, ceiling, batch, "asc");
     for (const row of page.slice(0, batch)) {
       scanned++;
       cursor = row.stream_pos;
@@ -105,12 +120,12 @@ async function side(
 export async function eventContext(db: D1Database, request: ContextRequest): Promise<Result<JsonObject, EventNotVisible>> {
   const found = await visibleEvent(db, request);
   if (found === undefined) return err(notVisible());
-  const { row, ceiling } = found;
+  const { row, ranges } = found;
   const beforeWant = Math.floor(request.limit / 2);
   const afterWant = request.limit - beforeWant;
-  const before = beforeWant === 0 ? { rows: [], reached: row.stream_pos } : await side(db, request, row.stream_pos, ceiling, beforeWant, "before");
-  const after = afterWant === 0 ? { rows: [], reached: row.stream_pos } : await side(db, request, row.stream_pos, ceiling, afterWant, "after");
-  const viewer = viewerOf(request, ceiling);
+  const before = beforeWant === 0 ? { rows: [], reached: row.stream_pos } : await side(db, request, row.stream_pos, ranges, beforeWant, "before");
+  const after = afterWant === 0 ? { rows: [], reached: row.stream_pos } : await side(db, request, row.stream_pos, ranges, afterWant, "after");
+  const viewer = viewerOf(request, ranges);
   const options = { now: request.now, includeRoomId: true };
   const events = await clientEventsWithRelations(db, [...before.rows, row, ...after.rows], viewer, options);
   const lastPos = after.rows.at(-1)?.stream_pos ?? row.stream_pos;

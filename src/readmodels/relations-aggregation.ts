@@ -2,13 +2,17 @@
 import { isJsonObject, type JsonObject, type JsonValue } from "../protocol/json-value";
 import type { ClientEvent } from "./client-event";
 import { EVENT_COLUMNS, toClientEvents, type EventRow, type FormatOptions } from "./event-rows";
+import { inVisibleRanges, type VisibleRanges } from "./history-visibility";
 
-/** Who reads, and how far into each room's timeline (see event-context-access). */
+/** Who reads, and which positions of each room history visibility lets them read (see history-visibility). */
 export interface AggregationViewer {
   readonly userId: string;
   readonly deviceId?: string;
-  readonly ceilings: ReadonlyMap<string, number>;
+  readonly visible: ReadonlyMap<string, VisibleRanges>;
 }
+
+// A child counts only when the viewer may see it: its position lies in the parent's room's ranges.
+const CHILD_VISIBLE = inVisibleRanges("r.stream_pos", "p.value->1");
 
 const relTypeOf = (row: EventRow): string | undefined => {
   const content = (JSON.parse(row.event_json) as JsonObject)["content"];
@@ -36,12 +40,12 @@ export async function bundledAggregations(
   format: FormatOptions,
   depth = 1,
 ): Promise<Map<string, JsonObject>> {
-  const parents = rows.filter((r) => r.state_key === null && viewer.ceilings.has(r.room_id));
+  const parents = rows.filter((r) => r.state_key === null && viewer.visible.has(r.room_id));
   const out = new Map<string, Record<string, JsonValue>>();
   if (parents.length === 0) return new Map();
-  const key = JSON.stringify(parents.map((p) => [p.event_id, viewer.ceilings.get(p.room_id) ?? 0, p.room_id]));
+  const key = JSON.stringify(parents.map((p) => [p.event_id, viewer.visible.get(p.room_id) ?? [], p.room_id]));
   const editable = parents.filter((p) => p.redacted_because === null && relTypeOf(p) !== "m.replace");
-  const editKey = JSON.stringify(editable.map((p) => [p.event_id, viewer.ceilings.get(p.room_id) ?? 0, p.room_id, p.sender, p.type]));
+  const editKey = JSON.stringify(editable.map((p) => [p.event_id, viewer.visible.get(p.room_id) ?? [], p.room_id, p.sender, p.type]));
   // Each parent travels as one JSON array element: no bound-parameter limit, one statement per kind.
   const [threads, edits, references] = await db.batch([
     db
@@ -49,7 +53,7 @@ export async function bundledAggregations(
         `SELECT p.value->>0 AS parent, COUNT(*) AS count, MAX(r.stream_pos) AS latest_pos, r.event_id AS latest_id,
            SUM(r.sender = ?2) AS mine
          FROM json_each(?1) p JOIN relations r
-           ON r.relates_to = p.value->>0 AND r.rel_type = 'm.thread' AND r.room_id = p.value->>2 AND r.stream_pos <= p.value->>1
+           ON r.relates_to = p.value->>0 AND r.rel_type = 'm.thread' AND r.room_id = p.value->>2 AND ${CHILD_VISIBLE}
          GROUP BY p.value->>0`,
       )
       .bind(key, viewer.userId),
@@ -57,7 +61,7 @@ export async function bundledAggregations(
       .prepare(
         `SELECT p.value->>0 AS parent, ${EVENT_COLUMNS}
          FROM json_each(?1) p JOIN relations r
-           ON r.relates_to = p.value->>0 AND r.rel_type = 'm.replace' AND r.room_id = p.value->>2 AND r.stream_pos <= p.value->>1
+           ON r.relates_to = p.value->>0 AND r.rel_type = 'm.replace' AND r.room_id = p.value->>2 AND ${CHILD_VISIBLE}
              AND r.sender = p.value->>3 AND r.type = p.value->>4
          JOIN events e ON e.event_id = r.event_id
          WHERE e.status = 'accepted' AND e.redacted_because IS NULL AND e.state_key IS NULL
@@ -68,7 +72,7 @@ export async function bundledAggregations(
     db
       .prepare(
         `SELECT p.value->>0 AS parent, r.event_id FROM json_each(?1) p JOIN relations r
-           ON r.relates_to = p.value->>0 AND r.rel_type = 'm.reference' AND r.room_id = p.value->>2 AND r.stream_pos <= p.value->>1
+           ON r.relates_to = p.value->>0 AND r.rel_type = 'm.reference' AND r.room_id = p.value->>2 AND ${CHILD_VISIBLE}
          ORDER BY r.stream_pos`,
       )
       .bind(key),
@@ -124,18 +128,17 @@ async function eventRows(db: D1Database, ids: readonly string[]): Promise<Map<st
   return new Map(rows.results.map((r) => [r.event_id, r]));
 }
 
-/** Rows as client events with their bundled aggregations: what every endpoint of this group returns. */
 /** One room's page of events in client format with their aggregations, as seen by one requester. */
 export function roomPageChunk(
   db: D1Database,
   page: readonly EventRow[],
   request: { readonly userId: string; readonly deviceId?: string | undefined; readonly roomId: string; readonly now: number },
-  ceiling: number,
+  ranges: VisibleRanges,
 ): Promise<ClientEvent[]> {
   const viewer = {
     userId: request.userId,
     ...(request.deviceId === undefined ? {} : { deviceId: request.deviceId }),
-    ceilings: new Map([[request.roomId, ceiling]]),
+    visible: new Map([[request.roomId, ranges]]),
   };
   return clientEventsWithRelations(db, page, viewer, { now: request.now, includeRoomId: true });
 }

@@ -4,6 +4,7 @@ import { err, ok, type Result } from "../protocol/result";
 import type { EventNotVisible } from "./event-context";
 import { visibleEvent } from "./event-context";
 import { EVENT_COLUMNS, type EventRow } from "./event-rows";
+import { highestVisible, inVisibleRanges } from "./history-visibility";
 import { roomPageChunk } from "./relations-aggregation";
 import { formatSyncToken, parseSyncToken, tokenAt, type InvalidSyncToken } from "./sync-token";
 
@@ -41,7 +42,9 @@ export async function relationsOf(
   if (to !== undefined && !to.ok) return err(to.error);
   const parent = await visibleEvent(db, request);
   if (parent === undefined) return err({ _tag: "EventNotVisible", reason: "Event not found or you do not have permission to read it" });
-  const { ceiling } = parent;
+  // Children are filtered by history visibility like the parent: only positions the user may read.
+  const { ranges } = parent;
+  const ceiling = highestVisible(ranges);
   const limit = Math.max(1, Math.min(request.limit ?? DEFAULT_RELATIONS_LIMIT, MAX_RELATIONS_LIMIT));
   const depth = request.recurse ? RELATIONS_RECURSION_DEPTH : 1;
   const backwards = request.dir === "b";
@@ -60,13 +63,13 @@ export async function relationsOf(
          WHERE t.depth < ?5 AND r.room_id = ?2 AND (?3 IS NULL OR r.rel_type = ?3) AND (?4 IS NULL OR r.type = ?4)
        )
        SELECT DISTINCT ${EVENT_COLUMNS} FROM tree t JOIN events e ON e.event_id = t.event_id
-       WHERE e.status = 'accepted' AND e.stream_pos > ?6 AND e.stream_pos <= ?7
+       WHERE e.status = 'accepted' AND e.stream_pos > ?6 AND e.stream_pos <= ?7 AND ${inVisibleRanges("e.stream_pos", "?9")}
        ORDER BY e.stream_pos ${backwards ? "DESC" : "ASC"} LIMIT ?8`,
     )
-    .bind(request.eventId, request.roomId, request.relType ?? null, request.eventType ?? null, depth, low, high, limit + 1)
+    .bind(request.eventId, request.roomId, request.relType ?? null, request.eventType ?? null, depth, low, high, limit + 1, JSON.stringify(ranges))
     .all<EventRow>();
   const page = rows.results.slice(0, limit);
-  const body: Record<string, JsonValue> = { chunk: await roomPageChunk(db, page, request, ceiling) };
+  const body: Record<string, JsonValue> = { chunk: await roomPageChunk(db, page, request, ranges) };
   const last = page.at(-1);
   if (rows.results.length > limit && last !== undefined) {
     body["next_batch"] = formatSyncToken(tokenAt(backwards ? last.stream_pos - 1 : last.stream_pos));

@@ -2,7 +2,7 @@
 import type { JsonObject, JsonValue } from "../protocol/json-value";
 import { err, ok, type Result } from "../protocol/result";
 import { toClientEvents } from "./event-rows";
-import { eventsBetween, membershipOf } from "./room-queries";
+import { highestVisible, OPEN_END, visibleEventsBetween, visibleRangesFor } from "./history-visibility";
 import { formatSyncToken, parseSyncToken, tokenAt, type InvalidSyncToken } from "./sync-token";
 
 export interface MessagesRequest {
@@ -37,12 +37,11 @@ export async function roomMessages(db: D1Database, request: MessagesRequest): Pr
   const to = request.to === undefined || request.to === "" ? undefined : parseSyncToken(request.to);
   if (to !== undefined && !to.ok) return err(to.error);
 
-  const membership = await membershipOf(db, request.userId, request.roomId);
-  if (membership === undefined || (membership.membership !== "join" && membership.membership !== "leave" && membership.membership !== "ban")) {
-    return err({ _tag: "NotInRoom", reason: "You aren't a member of the room", roomId: request.roomId });
-  }
-  // A user who left sees the timeline up to their leave, never past it.
-  const ceiling = membership.membership === "join" ? Number.MAX_SAFE_INTEGER : membership.stream_pos;
+  // History visibility decides which positions the user reads: a member who left reads up to their
+  // leave, a later joiner of a `shared` room reads what came before, anyone reads `world_readable`.
+  const ranges = await visibleRangesFor(db, request.userId, request.roomId);
+  if (ranges.length === 0) return err({ _tag: "NotInRoom", reason: "You aren't a member of the room", roomId: request.roomId });
+  const ceiling = highestVisible(ranges);
   const limit = Math.max(1, Math.min(request.limit ?? DEFAULT_MESSAGES_LIMIT, MAX_MESSAGES_LIMIT));
   const options = {
     now: request.now,
@@ -53,10 +52,10 @@ export async function roomMessages(db: D1Database, request: MessagesRequest): Pr
   if (request.dir === "b") {
     const start = Math.min(from?.value.pdu ?? ceiling, ceiling);
     const floor = to?.value.pdu ?? 0;
-    const rows = await eventsBetween(db, request.roomId, floor, start, limit, "desc");
+    const rows = await visibleEventsBetween(db, request.roomId, ranges, floor, start, limit, "desc");
     const page = rows.slice(0, limit);
     const body: Record<string, JsonValue> = {
-      start: request.from || formatSyncToken(tokenAt(start === Number.MAX_SAFE_INTEGER ? await topPosition(db, request.roomId) : start)),
+      start: request.from || formatSyncToken(tokenAt(start === OPEN_END ? await topPosition(db, request.roomId) : start)),
       chunk: await toClientEvents(db, page, options),
     };
     const last = page.at(-1);
@@ -64,8 +63,8 @@ export async function roomMessages(db: D1Database, request: MessagesRequest): Pr
     return ok(body);
   }
   const start = from?.value.pdu ?? 0;
-  const top = Math.min(to?.value.pdu ?? Number.MAX_SAFE_INTEGER, ceiling);
-  const rows = await eventsBetween(db, request.roomId, start, top, limit, "asc");
+  const top = Math.min(to?.value.pdu ?? OPEN_END, ceiling);
+  const rows = await visibleEventsBetween(db, request.roomId, ranges, start, top, limit, "asc");
   const page = rows.slice(0, limit);
   const body: Record<string, JsonValue> = {
     start: request.from || formatSyncToken(tokenAt(start)),

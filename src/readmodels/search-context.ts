@@ -2,7 +2,7 @@
 import { isJsonObject, type JsonObject, type JsonValue } from "../protocol/json-value";
 import type { EventRow } from "./event-rows";
 import { toClientEvents } from "./event-rows";
-import { eventsBetween } from "./room-queries";
+import { highestVisible, visibleEventsBetween, type VisibleRanges } from "./history-visibility";
 import { formatSyncToken, tokenAt } from "./sync-token";
 
 export interface SearchContextOptions {
@@ -13,9 +13,12 @@ export interface SearchContextOptions {
 }
 
 /** `start`/`end` are /messages tokens, like /context's: they continue past the events returned. */
-export async function searchContext(db: D1Database, row: EventRow, ceiling: number, options: SearchContextOptions): Promise<JsonObject> {
-  const before = options.beforeLimit === 0 ? [] : (await eventsBetween(db, row.room_id, 0, row.stream_pos - 1, options.beforeLimit, "desc")).slice(0, options.beforeLimit);
-  const after = options.afterLimit === 0 ? [] : (await eventsBetween(db, row.room_id, row.stream_pos, ceiling, options.afterLimit, "asc")).slice(0, options.afterLimit);
+/** Only neighbours the user may see (`ranges`: the room's positions history visibility lets them read). */
+export async function searchContext(db: D1Database, row: EventRow, ranges: VisibleRanges, options: SearchContextOptions): Promise<JsonObject> {
+  const near = (after: number, upTo: number, limit: number, order: "asc" | "desc") =>
+    limit === 0 ? Promise.resolve([]) : visibleEventsBetween(db, row.room_id, ranges, after, upTo, limit, order).then((rows) => rows.slice(0, limit));
+  const before = await near(0, row.stream_pos - 1, options.beforeLimit, "desc");
+  const after = await near(row.stream_pos, highestVisible(ranges), options.afterLimit, "asc");
   const format = { now: options.now, includeRoomId: true };
   const out: Record<string, JsonValue> = {
     start: formatSyncToken(tokenAt((before.at(-1)?.stream_pos ?? row.stream_pos) - 1)),

@@ -3,8 +3,8 @@ import { eventMatchesFilter } from "../protocol/filters/event-filter-match";
 import type { RoomEventFilter } from "../protocol/filters/filter-definition";
 import type { JsonObject, JsonValue } from "../protocol/json-value";
 import { err, ok, type Result } from "../protocol/result";
-import { readableRooms, UNBOUNDED } from "./event-context-access";
 import { EVENT_COLUMNS, toClientEvents, type EventRow } from "./event-rows";
+import { highestVisible, inVisibleRanges, isOpenEnded, OPEN_END, readableRoomsOf } from "./history-visibility";
 import { clientEventsWithRelations } from "./relations-aggregation";
 import { currentState, stateAt } from "./room-queries";
 import { searchContext } from "./search-context";
@@ -41,6 +41,7 @@ export interface InvalidSearchToken {
 export const DEFAULT_SEARCH_LIMIT = 10;
 const MAX_SEARCH_LIMIT = 100;
 const MAX_CONTEXT = 20;
+const MAX_NAMED_ROOMS = 100;
 
 type Row = EventRow & { readonly score: number };
 
@@ -61,7 +62,10 @@ export async function searchRoomEvents(db: D1Database, request: SearchRequest): 
   const cursor = parseToken(request.nextBatch, request.orderBy);
   if (!cursor.ok) return cursor;
   const filter = request.filter ?? {};
-  const readable = await readableRooms(db, request.userId);
+  // The rooms the user has a membership in, and rooms the filter names (a non-member reads a
+  // world_readable room's history), each with the positions history visibility lets them read.
+  const named = (filter.rooms ?? []).slice(0, MAX_NAMED_ROOMS);
+  const readable = await readableRoomsOf(db, request.userId, named);
   const encrypted = await encryptedRooms(db, [...readable.keys()]);
   const rooms = [...readable].filter(
     ([roomId]) => !encrypted.has(roomId) && eventMatchesFilter({ rooms: filter.rooms, not_rooms: filter.not_rooms }, {}, { roomId }),
@@ -73,7 +77,7 @@ export async function searchRoomEvents(db: D1Database, request: SearchRequest): 
 
   const limit = Math.max(1, Math.min(filter.limit ?? DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT));
   const byRank = request.orderBy === "rank";
-  const where = `event_search MATCH ?1 AND e.stream_pos <= v.value->>1 AND event_search.key IN (SELECT value FROM json_each(?2))
+  const where = `event_search MATCH ?1 AND ${inVisibleRanges("e.stream_pos", "v.value->1")} AND event_search.key IN (SELECT value FROM json_each(?2))
     AND e.status = 'accepted' AND e.redacted_because IS NULL
     AND (?3 IS NULL OR e.sender IN (SELECT value FROM json_each(?3)))
     AND (?4 IS NULL OR e.sender NOT IN (SELECT value FROM json_each(?4)))
@@ -94,18 +98,18 @@ export async function searchRoomEvents(db: D1Database, request: SearchRequest): 
         .bind(...params, limit + 1, cursor.value ?? 0)
     : db
         .prepare(`SELECT ${EVENT_COLUMNS}, bm25(event_search) AS score ${from} WHERE ${where} AND e.stream_pos < ?7 ORDER BY e.stream_pos DESC LIMIT ?8`)
-        .bind(...params, cursor.value ?? UNBOUNDED, limit + 1);
+        .bind(...params, cursor.value ?? OPEN_END, limit + 1);
   const [found, counted] = await db.batch([page, db.prepare(`SELECT COUNT(*) AS count ${from} WHERE ${where}`).bind(...params)]);
   const rows = ((found?.results ?? []) as Row[]).slice(0, limit);
   const count = ((counted?.results[0] as { count: number } | undefined)?.count) ?? 0;
 
-  const viewer = { userId: request.userId, ...(request.deviceId === undefined ? {} : { deviceId: request.deviceId }), ceilings: readable };
+  const viewer = { userId: request.userId, ...(request.deviceId === undefined ? {} : { deviceId: request.deviceId }), visible: readable };
   const events = await clientEventsWithRelations(db, rows, viewer, { now: request.now, includeRoomId: true });
   const results: JsonValue[] = [];
   for (const [i, row] of rows.entries()) {
     const result: Record<string, JsonValue> = { rank: -row.score, result: events[i] ?? {} };
     if (request.eventContext !== undefined) {
-      result["context"] = await searchContext(db, row, readable.get(row.room_id) ?? 0, {
+      result["context"] = await searchContext(db, row, readable.get(row.room_id) ?? [], {
         beforeLimit: Math.min(request.eventContext.beforeLimit, MAX_CONTEXT),
         afterLimit: Math.min(request.eventContext.afterLimit, MAX_CONTEXT),
         includeProfile: request.eventContext.includeProfile,
@@ -123,8 +127,8 @@ export async function searchRoomEvents(db: D1Database, request: SearchRequest): 
   if (request.includeState) {
     const state: Record<string, JsonValue> = {};
     for (const roomId of new Set(rows.map((r) => r.room_id))) {
-      const ceiling = readable.get(roomId) ?? 0;
-      const stateRows = ceiling === UNBOUNDED ? await currentState(db, roomId) : await stateAt(db, roomId, ceiling);
+      const ranges = readable.get(roomId) ?? [];
+      const stateRows = isOpenEnded(ranges) ? await currentState(db, roomId) : await stateAt(db, roomId, highestVisible(ranges));
       state[roomId] = await toClientEvents(db, stateRows, { now: request.now, includeRoomId: true });
     }
     body["state"] = state;
