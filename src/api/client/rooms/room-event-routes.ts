@@ -2,6 +2,7 @@
 import { Effect } from "effect";
 import { type Context, Hono } from "hono";
 import { roomHandle, type RoomStateSnapshot } from "../../../durable/room-client";
+import { historyVisibilityOf } from "../../../protocol/history-visibility";
 import type { JsonObject } from "../../../protocol/json-value";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import type { RouteEffect } from "../../effect-route";
@@ -40,7 +41,9 @@ const putState = authedRoute((c) =>
 
 /**
  * Read from the room DO rather than the read models: a client that has just set state reads its own
- * write. A member sees the current state; a former member the state as it was when they left.
+ * write. A member sees the current state; a former member the state as it was when they left; any
+ * other user the current state of a `world_readable` room (history visibility: its events "may be
+ * shared ... with any authenticated user, regardless of whether they have ever joined the room").
  */
 function visibleState(c: Context<AuthedEnv>, roomId: string): Effect.Effect<RoomStateSnapshot, unknown> {
   return Effect.gen(function* () {
@@ -56,6 +59,10 @@ function visibleState(c: Context<AuthedEnv>, roomId: string): Effect.Effect<Room
       const atLeave = yield* Effect.promise(() => room.getStateAt(ownEvent.eventId, "after"));
       if (atLeave !== undefined) return atLeave;
     }
+    const setting = current.entries.find((e) => e.type === "m.room.history_visibility" && e.stateKey === "");
+    const settingEvent = setting === undefined ? undefined : current.events.find((e) => e.eventId === setting.eventId);
+    const visibility = historyVisibilityOf((settingEvent?.pdu.content as JsonObject | undefined)?.["history_visibility"]);
+    if (visibility === "world_readable") return current;
     return yield* Effect.fail(matrixError(403, "M_FORBIDDEN", "You aren't a member of the room and weren't previously a member of the room"));
   });
 }
