@@ -53,3 +53,12 @@ export async function aliasesOfRoom(db: D1Database, roomId: string): Promise<str
   const rows = await db.prepare("SELECT alias FROM room_aliases WHERE room_id = ? ORDER BY alias").bind(roomId).all<{ alias: string }>();
   return rows.results.map((r) => r.alias);
 }
+
+/** Points every alias of `fromRoomId` at `toRoomId` (a room upgrade), keeping their creators; returns the moved aliases. */
+export async function moveAliases(db: D1Database, fromRoomId: string, toRoomId: string): Promise<string[]> {
+  const rows = await db
+    .prepare("UPDATE room_aliases SET room_id = ? WHERE room_id = ? RETURNING alias")
+    .bind(toRoomId, fromRoomId)
+    .all<{ alias: string }>();
+  return rows.results.map((r) => r.alias).sort();
+}
