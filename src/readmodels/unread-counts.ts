@@ -4,6 +4,7 @@ import { INFINITE_POWER, roomPowerFromState, userPowerLevel } from "../protocol/
 import { isJsonObject, type JsonObject } from "../protocol/json-value";
 import type { Pdu, RoomEvent } from "../protocol/pdu";
 import { evaluatePushRules, type PushEvaluationContext } from "../protocol/push/evaluate-push-rules";
+import { emptyUserPushRules, mergePushRules, type UserPushRules } from "../protocol/push/user-push-rules";
 import { DEFAULT_ROOM_VERSION, roomVersionRules } from "../protocol/room-versions";
 import { effectivePushRules } from "./push-rule-store";
 
@@ -108,3 +109,131 @@ export async function countUnread(
   }
   return { notification_count, highlight_count };
 }
+
+/**
+ * Where a user has read up to in one room, as stream positions: the coordinator fills this from
+ * read receipts (`m.read` and `m.read.private`, whichever is ahead). `unthreaded` covers the whole
+ * room; `main` the main timeline; `threads` each thread by its root's event ID. The user's own
+ * events count as read markers on top of these (spec: a receipt moves "by sending an event").
+ */
+export interface ReadPosition {
+  readonly unthreaded: number;
+  readonly main?: number;
+  readonly threads?: ReadonlyMap<string, number>;
+}
+
+/** The `unread_notifications` of a room, and with `byThread` its `unread_thread_notifications`. */
+export interface RoomUnread {
+  readonly room: UnreadCounts;
+  /** Threads with a notification, by thread root; only when asked for per-thread counts. */
+  readonly threads?: ReadonlyMap<string, UnreadCounts>;
+}
+
+export interface UnreadRoomQuery {
+  readonly roomId: string;
+  readonly roomVersion: string;
+  readonly readPosition: ReadPosition;
+}
+
+interface UnreadEventRow {
+  readonly stream_pos: number;
+  readonly sender: string;
+  readonly event_json: string;
+  readonly thread_id: string | null;
+}
+
+/**
+ * countUnread for many rooms in one D1 round trip: each room's unread events (newest first, each
+ * with the thread it belongs to, one or two relation hops from its thread root), the rooms' power
+ * levels and the user's member events, join counts and the user's push rules. With `byThread` the
+ * room count is the main timeline's only and each thread counts apart (spec "Threading"); otherwise
+ * every event counts in the room's total. Counting stops at the user's own newest event of the
+ * same timeline.
+ */
+export async function countUnreadInRooms(
+  db: D1Database,
+  userId: string,
+  rooms: readonly UnreadRoomQuery[],
+  options: { readonly upTo: number; readonly byThread: boolean; readonly maxEvents?: number },
+): Promise<Map<string, RoomUnread>> {
+  const out = new Map<string, RoomUnread>();
+  if (rooms.length === 0) return out;
+  const roomList = JSON.stringify(rooms.map((r) => r.roomId));
+  // Events at or below every marker are read whatever timeline they are in.
+  const lowest = (p: ReadPosition): number => p.unthreaded;
+  const eventStatements = rooms.map((room) =>
+    db
+      .prepare(
+        `SELECT e.stream_pos, e.sender, e.event_json,
+           CASE WHEN r.rel_type = 'm.thread' THEN r.relates_to
+                ELSE (SELECT r2.relates_to FROM relations r2 WHERE r2.event_id = r.relates_to AND r2.rel_type = 'm.thread') END AS thread_id
+         FROM events e LEFT JOIN relations r ON r.event_id = e.event_id
+         WHERE e.room_id = ? AND e.status = 'accepted' AND e.redacted_because IS NULL AND e.stream_pos > ? AND e.stream_pos <= ?
+         ORDER BY e.stream_pos DESC LIMIT ?`,
+      )
+      .bind(room.roomId, lowest(room.readPosition), options.upTo, options.maxEvents ?? DEFAULT_MAX_EVENTS),
+  );
+  const [state, members, rules, ...events] = await db.batch([
+    db
+      .prepare(
+        `SELECT cs.room_id, cs.type, cs.state_key, cs.event_id, e.event_json FROM current_state cs JOIN events e ON e.event_id = cs.event_id
+         WHERE cs.room_id IN (SELECT value FROM json_each(?1)) AND ((cs.type IN ('m.room.create', 'm.room.power_levels') AND cs.state_key = '')
+           OR (cs.type = 'm.room.member' AND cs.state_key = ?2))`,
+      )
+      .bind(roomList, userId),
+    db
+      .prepare("SELECT room_id, COUNT(*) AS n FROM memberships WHERE room_id IN (SELECT value FROM json_each(?)) AND membership = 'join' GROUP BY room_id")
+      .bind(roomList),
+    db.prepare("SELECT rules_json FROM push_rules WHERE user_id = ?").bind(userId),
+    ...eventStatements,
+  ]);
+  const stateByRoom = new Map<string, StateRow[]>();
+  for (const row of (state?.results ?? []) as (StateRow & { room_id: string })[]) {
+    const list = stateByRoom.get(row.room_id);
+    if (list === undefined) stateByRoom.set(row.room_id, [row]);
+    else list.push(row);
+  }
+  const joinCounts = new Map(((members?.results ?? []) as { room_id: string; n: number }[]).map((r) => [r.room_id, r.n]));
+  const rulesRow = (rules?.results[0] as { rules_json: string } | undefined)?.rules_json;
+  // Only push-rule-store writes the column, always from a UserPushRules value.
+  const ruleset = mergePushRules(userId, rulesRow === undefined ? emptyUserPushRules() : (JSON.parse(rulesRow) as UserPushRules));
+  rooms.forEach((room, i) => {
+    const rows = (events[i]?.results ?? []) as UnreadEventRow[];
+    const zero = { notification_count: 0, highlight_count: 0 };
+    if (rows.length === 0) {
+      out.set(room.roomId, { room: zero });
+      return;
+    }
+    const contextFor = evaluationContext(userId, room.roomVersion, stateByRoom.get(room.roomId) ?? [], joinCounts.get(room.roomId) ?? 0);
+    const counts = new Map<string, { notification_count: number; highlight_count: number }>();
+    /** Timelines whose read marker has been reached (newest first: everything older is read too). */
+    const done = new Set<string>();
+    const position = room.readPosition;
+    for (const row of rows) {
+      const timeline = options.byThread ? (row.thread_id ?? MAIN) : MAIN;
+      if (done.has(timeline)) continue;
+      const readUpTo = Math.max(position.unthreaded, (row.thread_id === null ? position.main : position.threads?.get(row.thread_id)) ?? 0);
+      if (row.stream_pos <= readUpTo) continue;
+      if (row.sender === userId) {
+        done.add(timeline);
+        continue;
+      }
+      const event: unknown = JSON.parse(row.event_json);
+      if (!isJsonObject(event)) continue;
+      const match = evaluatePushRules(ruleset, event as JsonObject, contextFor(row.sender));
+      if (match === null || !match.notify) continue;
+      const c = counts.get(timeline) ?? { notification_count: 0, highlight_count: 0 };
+      c.notification_count++;
+      if (match.highlight) c.highlight_count++;
+      counts.set(timeline, c);
+    }
+    const threads = new Map([...counts].filter(([t]) => t !== MAIN));
+    out.set(room.roomId, {
+      room: counts.get(MAIN) ?? zero,
+      ...(options.byThread ? { threads } : {}),
+    });
+  });
+  return out;
+}
+
+const MAIN = "main";

@@ -1,0 +1,300 @@
+// The `rooms` part of /sync: which rooms to send, their timelines, state, summaries and unread counts, read in a fixed number of D1 round trips.
+import { applyEventFields } from "../protocol/filters/event-fields";
+import { roomFilterIncludes } from "../protocol/filters/event-filter-match";
+import type { Filter, RoomEventFilter } from "../protocol/filters/filter-definition";
+import type { JsonObject, JsonValue } from "../protocol/json-value";
+import type { AccountDataChange } from "./account-data";
+import { formatClientEvent, type ClientEvent } from "./client-event";
+import type { VisibleRanges } from "./history-visibility";
+import { relatedRows, type EventRow, type EventRowWithRelated, type FormatOptions } from "./event-rows";
+import { bundledAggregations } from "./relations-aggregation";
+import { accountDataSections, type AccountDataSections } from "./sync-account-data";
+import { readSummaries, summaryJson, summaryStatements, type RoomSummaryData } from "./sync-room-summary";
+import type { SyncMembership } from "./sync-snapshot";
+import { stateStatement, type StateQuery } from "./sync-state";
+import { readStrippedState, strippedStateStatement } from "./sync-stripped-state";
+import { readTimeline, timelineStatement, type RoomTimeline, type TimelineQuery } from "./sync-timeline";
+import { formatSyncToken, tokenAt } from "./sync-token";
+import { countUnreadInRooms, type ReadPosition, type RoomUnread } from "./unread-counts";
+
+export interface RoomsInput {
+  readonly db: D1Database;
+  readonly userId: string;
+  readonly deviceId: string | undefined;
+  readonly now: number;
+  readonly filter: Filter | undefined;
+  readonly fullState: boolean;
+  readonly limit: number;
+  /** The room event stream's head this sync reads up to. */
+  readonly position: number;
+  /** Undefined: the client has nothing (initial sync). */
+  readonly since: number | undefined;
+  readonly accountPosition: number;
+  readonly memberships: readonly SyncMembership[];
+  /** Rooms with events after `since` (undefined in an initial sync: every room counts as moved). */
+  readonly movedRooms: ReadonlySet<string> | undefined;
+  readonly accountData: AccountDataSections;
+  readonly readPositions: ReadonlyMap<string, ReadPosition>;
+  /** The positions of each room history visibility lets the user read. */
+  readonly visible: ReadonlyMap<string, VisibleRanges>;
+}
+
+export interface RoomsSections {
+  readonly join: Record<string, JsonValue>;
+  readonly invite: Record<string, JsonValue>;
+  readonly knock: Record<string, JsonValue>;
+  readonly leave: Record<string, JsonValue>;
+}
+
+/** A joined or left room whose section this sync assembles. */
+interface RoomPlan {
+  readonly membership: SyncMembership;
+  readonly left: boolean;
+  /** The client has none of this room's state: full state, newest events, all room account data. */
+  readonly fresh: boolean;
+  /** Load the timeline (and state); false when only account data (or later ephemeral data) changed. */
+  readonly content: boolean;
+  readonly timeline: TimelineQuery;
+}
+
+/** Which rooms to send, by section, before anything of them is read. */
+function planRooms(input: RoomsInput): { rooms: RoomPlan[]; stripped: SyncMembership[] } {
+  const { since, filter } = input;
+  const roomFilter = filter?.room;
+  const includeLeave = roomFilter?.include_leave === true;
+  const rooms: RoomPlan[] = [];
+  const stripped: SyncMembership[] = [];
+  const timeline = (m: SyncMembership, fresh: boolean, upTo: number): TimelineQuery => ({
+    roomId: m.room_id,
+    after: fresh ? 0 : (since ?? 0),
+    upTo,
+    limit: input.limit,
+    filter: roomFilter?.timeline,
+    userId: input.userId,
+    visible: input.visible.get(m.room_id) ?? [],
+  });
+  for (const m of input.memberships) {
+    if (!roomFilterIncludes(roomFilter, m.room_id)) continue;
+    const changedSince = since === undefined || m.stream_pos > since;
+    switch (m.membership) {
+      case "join": {
+        // A room joined since the token is new to the client, as in an initial sync.
+        const fresh = changedSince;
+        const content = fresh || input.fullState || input.movedRooms === undefined || input.movedRooms.has(m.room_id);
+        if (!content && !input.accountData.rooms.has(m.room_id)) continue;
+        rooms.push({ membership: m, left: false, fresh, content, timeline: timeline(m, fresh, input.position) });
+        break;
+      }
+      case "invite":
+      case "knock":
+        if (changedSince) stripped.push(m);
+        break;
+      case "leave":
+      case "ban": {
+        // A leave appears once, in the sync that sees it; older ones only with include_leave on a
+        // sync that starts afresh. A left user sees the room up to their leave.
+        const newlyLeft = since !== undefined && changedSince;
+        const history = includeLeave && (since === undefined || input.fullState);
+        if (!newlyLeft && !history) continue;
+        const fresh = since === undefined || (input.fullState && !newlyLeft);
+        rooms.push({ membership: m, left: true, fresh, content: true, timeline: timeline(m, fresh, m.stream_pos) });
+        break;
+      }
+    }
+  }
+  return { rooms, stripped };
+}
+
+/** The state section's query for a room, given its timeline; lazy loading narrows member events to `members`. */
+function stateQueries(input: RoomsInput, plan: RoomPlan, timeline: RoomTimeline, members: ReadonlySet<string> | undefined): StateQuery[] {
+  const roomId = plan.membership.room_id;
+  const at = timeline.start;
+  const lazy = members === undefined ? {} : { members };
+  if (plan.fresh || input.fullState) return [{ kind: "full", roomId, at, ...lazy }];
+  const since = input.since ?? 0;
+  const queries: StateQuery[] = [];
+  if (timeline.limited) queries.push({ kind: "delta", roomId, from: since, at, ...lazy });
+  // Lazy loading: the senders' member events as of the timeline's start; the client may never have
+  // been sent them (redundant ones are allowed, and without a per-device record this server cannot
+  // tell which are).
+  if (members !== undefined && timeline.events.length > 0) queries.push({ kind: "members", roomId, at, members });
+  return queries;
+}
+
+/** Lazy loading: the members whose events the state section carries (undefined: lazy loading is off). */
+function lazyMembers(
+  filter: RoomEventFilter | undefined,
+  userId: string,
+  timeline: RoomTimeline,
+  heroes: readonly string[] | undefined,
+): ReadonlySet<string> | undefined {
+  if (filter?.lazy_load_members !== true) return undefined;
+  const wanted = new Set<string>(timeline.events.map((e) => e.sender));
+  wanted.add(userId);
+  for (const hero of heroes ?? []) wanted.add(hero);
+  return wanted;
+}
+
+export async function buildRoomSections(input: RoomsInput): Promise<RoomsSections> {
+  const { db, userId, filter, since } = input;
+  const plan = planRooms(input);
+  const joined = plan.rooms.filter((r) => !r.left);
+  const withContent = plan.rooms.filter((r) => r.content);
+  const joinedIds = joined.map((r) => r.membership.room_id);
+  // Rooms new to the client since a token get all their account data (tags set before joining).
+  const newSinceToken = since === undefined ? [] : joined.filter((r) => r.fresh).map((r) => r.membership.room_id);
+
+  // Round trip 1: timelines, summaries, stripped state, account data of new rooms; unread counts beside it.
+  const timelineStatements = withContent.map((r) => (r.timeline.after >= r.timeline.upTo ? undefined : timelineStatement(db, r.timeline)));
+  const statements: D1PreparedStatement[] = [];
+  const slot = (s: D1PreparedStatement | undefined): number => (s === undefined ? -1 : statements.push(s) - 1);
+  const timelineSlots = timelineStatements.map(slot);
+  const summarySlots = joinedIds.length === 0 ? [] : summaryStatements(db, userId, joinedIds, since).map(slot);
+  const strippedSlot =
+    plan.stripped.length === 0
+      ? -1
+      : slot(strippedStateStatement(db, plan.stripped.map((m) => ({ roomId: m.room_id, membershipEventId: m.event_id }))));
+  const newRoomDataSlot =
+    newSinceToken.length === 0
+      ? -1
+      : slot(
+          db
+            .prepare(
+              "SELECT stream_pos, room_id, type, content FROM account_data WHERE user_id = ? AND room_id IN (SELECT value FROM json_each(?)) AND stream_pos <= ? ORDER BY stream_pos",
+            )
+            .bind(userId, JSON.stringify(newSinceToken), input.accountPosition),
+        );
+  const byThread = filter?.room?.timeline?.unread_thread_notifications === true;
+  const [results, unread] = await Promise.all([
+    statements.length === 0 ? Promise.resolve([] as D1Result[]) : db.batch(statements),
+    countUnreadInRooms(
+      db,
+      userId,
+      joined.map((r) => ({
+        roomId: r.membership.room_id,
+        roomVersion: r.membership.room_version,
+        readPosition: input.readPositions.get(r.membership.room_id) ?? { unthreaded: r.membership.stream_pos },
+      })),
+      { upTo: input.position, byThread },
+    ),
+  ]);
+  const at = (i: number): D1Result | undefined => (i < 0 ? undefined : results[i]);
+  const timelines = withContent.map((r, i) => readTimeline(r.timeline, at(timelineSlots[i] ?? -1)));
+  const summaries = readSummaries(joinedIds, summarySlots.map(at));
+  const strippedState = readStrippedState(at(strippedSlot));
+  const newRoomData = accountDataSections(
+    ((at(newRoomDataSlot)?.results ?? []) as { stream_pos: number; room_id: string; type: string; content: string }[]).map(
+      (row): AccountDataChange => ({ roomId: row.room_id, type: row.type, content: JSON.parse(row.content) as JsonObject, streamPos: row.stream_pos }),
+    ),
+    filter,
+  );
+
+  // Round trip 2: state sections (they start where the timelines start) beside bundled aggregations.
+  const stateFilter = filter?.room?.state;
+  const stateLists = withContent.map((r, i) => {
+    const timeline = timelines[i]!;
+    const summary = r.left ? undefined : summaries.get(r.membership.room_id);
+    const heroes = summary !== undefined && (r.fresh || summary.changed) ? summary.heroes : undefined;
+    const members = lazyMembers(stateFilter, userId, timeline, heroes);
+    return stateQueries(input, r, timeline, members)
+      .map((q) => stateStatement(db, q, stateFilter))
+      .filter((s): s is D1PreparedStatement => s !== undefined);
+  });
+  const allState = stateLists.flat();
+  const viewer = { userId, ...(input.deviceId === undefined ? {} : { deviceId: input.deviceId }) };
+  const format: FormatOptions = { now: input.now, includeRoomId: false, viewer };
+  const parents = timelines.flatMap((t) => t.events.filter((e) => e.has_children === 1));
+  const visible = new Map(withContent.map((r) => [r.membership.room_id, r.timeline.visible]));
+  const [stateResults, aggregations] = await Promise.all([
+    allState.length === 0 ? Promise.resolve([] as D1Result[]) : db.batch(allState),
+    parents.length === 0 ? Promise.resolve(new Map<string, JsonObject>()) : bundledAggregations(db, parents, { ...viewer, visible }, format),
+  ]);
+
+  const toClient = (rows: readonly EventRowWithRelated[], roomVersion: string): ClientEvent[] => {
+    const related = relatedRows(rows);
+    return rows.map((row) =>
+      applyEventFields(formatClientEvent(row, { ...format, roomVersion, related, aggregations }), filter?.event_fields),
+    );
+  };
+
+  const sections: RoomsSections = { join: {}, invite: {}, knock: {}, leave: {} };
+  let next = 0;
+  withContent.forEach((r, i) => {
+    const count = stateLists[i]!.length;
+    const rows = dedupe(stateResults.slice(next, next + count).flatMap((res) => (res.results ?? []) as EventRowWithRelated[]));
+    next += count;
+    const assembled = assembleRoom(input, r, timelines[i]!, rows, toClient, {
+      summary: summaries.get(r.membership.room_id),
+      unread: unread.get(r.membership.room_id),
+      accountData: r.fresh && since !== undefined ? newRoomData : input.accountData,
+      byThread,
+    });
+    if (assembled !== undefined) (r.left ? sections.leave : sections.join)[r.membership.room_id] = assembled;
+  });
+  // Rooms with only account data to say: no timeline read.
+  for (const r of plan.rooms.filter((p) => !p.content)) {
+    const events = input.accountData.rooms.get(r.membership.room_id) ?? [];
+    sections.join[r.membership.room_id] = {
+      timeline: { events: [], limited: false, prev_batch: formatSyncToken(tokenAt(input.position)) },
+      state: { events: [] },
+      account_data: { events },
+      summary: {},
+      unread_notifications: unreadJson(unread.get(r.membership.room_id)),
+    };
+  }
+  for (const m of plan.stripped) {
+    const key = m.membership === "invite" ? "invite_state" : "knock_state";
+    (m.membership === "invite" ? sections.invite : sections.knock)[m.room_id] = { [key]: { events: strippedState.get(m.room_id) ?? [] } };
+  }
+  return sections;
+}
+
+const dedupe = (rows: readonly EventRowWithRelated[]): EventRowWithRelated[] => {
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.event_id) && seen.add(r.event_id) !== undefined).sort((a, b) => a.stream_pos - b.stream_pos);
+};
+
+const unreadJson = (unread: RoomUnread | undefined): JsonObject => ({
+  notification_count: unread?.room.notification_count ?? 0,
+  highlight_count: unread?.room.highlight_count ?? 0,
+});
+
+/**
+ * One joined or left room's section; undefined when an incremental sync has nothing to say about
+ * it. This is where per-room parts are put together (ephemeral events join here).
+ */
+function assembleRoom(
+  input: RoomsInput,
+  plan: RoomPlan,
+  timeline: RoomTimeline,
+  state: readonly EventRow[],
+  toClient: (rows: readonly EventRowWithRelated[], roomVersion: string) => ClientEvent[],
+  extra: {
+    readonly summary: RoomSummaryData | undefined;
+    readonly unread: RoomUnread | undefined;
+    readonly accountData: AccountDataSections;
+    readonly byThread: boolean;
+  },
+): JsonObject | undefined {
+  const roomId = plan.membership.room_id;
+  const version = plan.membership.room_version;
+  const timelineEvents = toClient(timeline.events, version);
+  const stateEvents = toClient(state as EventRowWithRelated[], version);
+  const accountData = extra.accountData.rooms.get(roomId) ?? [];
+  const quiet = timelineEvents.length === 0 && stateEvents.length === 0 && accountData.length === 0;
+  if (!plan.fresh && !input.fullState && quiet) return undefined;
+  const section: Record<string, JsonValue> = {
+    timeline: { events: timelineEvents, limited: timeline.limited, prev_batch: formatSyncToken(tokenAt(timeline.start)) },
+    state: { events: stateEvents },
+    account_data: { events: accountData },
+  };
+  if (plan.left) return section;
+  section["summary"] = extra.summary === undefined ? {} : summaryJson(extra.summary, plan.fresh);
+  section["unread_notifications"] = unreadJson(extra.unread);
+  if (extra.byThread && extra.unread?.threads !== undefined && extra.unread.threads.size > 0) {
+    section["unread_thread_notifications"] = Object.fromEntries(
+      [...extra.unread.threads].map(([thread, counts]) => [thread, { notification_count: counts.notification_count, highlight_count: counts.highlight_count }]),
+    );
+  }
+  return section;
+}
