@@ -1,0 +1,256 @@
+// A whole user story through matrix-js-sdk's public API on a real `npm start`: rooms, chat, edits, reactions,
+// redactions, back-pagination, tags, display names, kick/ban and search, each seen through the other client's /sync.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import {
+  EventType,
+  KnownMembership,
+  type MatrixClient,
+  MatrixError,
+  MsgType,
+  Preset,
+  RelationType,
+  type Room,
+  RoomMemberEvent,
+} from "matrix-js-sdk";
+import type { RoomMessageEventContent } from "matrix-js-sdk/lib/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Account, clientFor, liveBodies, register, roomOf, startSyncing, stopAllClients, waitFor } from "./js-sdk-clients";
+import { killAll, startServer, type StartedServer } from "./started-server";
+
+let server: StartedServer;
+let dir: string;
+let aliceAccount: Account;
+let bobAccount: Account;
+let alice: MatrixClient;
+let bob: MatrixClient;
+/** The room alice creates and bob joins; every `it` after the first uses it. */
+let roomId = "";
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "matrix-e2e-js-sdk-"));
+  server = await startServer({ PERSIST_DIR: dir, REGISTRATION: "open" });
+  aliceAccount = await register(server, "alice");
+  bobAccount = await register(server, "bob");
+  alice = await startSyncing(clientFor(server, aliceAccount));
+  bob = await startSyncing(clientFor(server, bobAccount));
+}, 120_000);
+
+afterAll(async () => {
+  stopAllClients();
+  await killAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const text = (body: string): RoomMessageEventContent => ({ msgtype: MsgType.Text, body });
+
+/** The event with this id on the client's view of the room, once sync has delivered it. */
+const eventIn = (room: Room, eventId: string, what: string) => waitFor(() => room.findEventById(eventId), 15_000, what);
+
+describe("matrix-js-sdk scenario", () => {
+  it("alice creates a room and invites bob; bob sees the invite, joins, and alice sees him join", async () => {
+    const bobInvited = new Promise<string>((resolve) => {
+      bob.on(RoomMemberEvent.Membership, (_event, member) => {
+        if (member.userId === bobAccount.userId && member.membership === KnownMembership.Invite) resolve(member.roomId);
+      });
+    });
+    ({ room_id: roomId } = await alice.createRoom({ name: "Tea", preset: Preset.PrivateChat }));
+    await alice.invite(roomId, bobAccount.userId);
+    expect(await bobInvited).toBe(roomId);
+    const invitedRoom = await roomOf(bob, roomId);
+    expect(invitedRoom.getMyMembership()).toBe(KnownMembership.Invite);
+    expect(invitedRoom.getDMInviter() ?? invitedRoom.getMember(bobAccount.userId)?.events.member?.getSender()).toBe(aliceAccount.userId);
+
+    await bob.joinRoom(roomId);
+    const aliceRoom = await roomOf(alice, roomId);
+    await waitFor(() => aliceRoom.getMember(bobAccount.userId)?.membership === KnownMembership.Join, 15_000, "alice to see bob joined");
+    const bobRoom = await roomOf(bob, roomId);
+    await waitFor(() => bobRoom.getMyMembership() === KnownMembership.Join, 15_000, "bob's own join in his sync");
+    expect(bobRoom.name).toBe("Tea");
+    expect(bobRoom.getJoinedMembers().map((m) => m.userId).sort()).toEqual([aliceAccount.userId, bobAccount.userId].sort());
+  });
+
+  it("they chat; each sees the other's messages in order on the live timeline", async () => {
+    const aliceRoom = await roomOf(alice, roomId);
+    const bobRoom = await roomOf(bob, roomId);
+    // Each replies once the other's line has arrived, as people do.
+    const says = async (speaker: MatrixClient, listener: Room, body: string): Promise<void> => {
+      await speaker.sendMessage(roomId, text(body));
+      await waitFor(() => liveBodies(listener).includes(body), 15_000, `"${body}" to reach the other side`);
+    };
+    await says(alice, bobRoom, "hello bob");
+    await says(bob, aliceRoom, "hello alice");
+    await says(alice, bobRoom, "how are you?");
+    const expected = ["hello bob", "hello alice", "how are you?"];
+    expect(liveBodies(bobRoom), "bob's timeline").toEqual(expected);
+    await waitFor(() => liveBodies(aliceRoom).includes("how are you?"), 15_000, "alice's own echo");
+    expect(liveBodies(aliceRoom), "alice's timeline").toEqual(expected);
+    const fromBob = bobRoom.getLiveTimeline().getEvents().find((e) => e.getContent()["body"] === "hello alice");
+    expect(fromBob?.getSender()).toBe(bobAccount.userId);
+    expect(fromBob?.isSending()).toBe(false);
+  });
+
+  it("alice edits a message; bob's client applies the m.replace", async () => {
+    const { event_id: originalId } = await alice.sendMessage(roomId, text("see you at 5"));
+    const { event_id: editId } = await alice.sendMessage(roomId, {
+      msgtype: MsgType.Text,
+      body: "* see you at 6",
+      "m.new_content": { msgtype: MsgType.Text, body: "see you at 6" },
+      "m.relates_to": { rel_type: RelationType.Replace, event_id: originalId },
+    });
+    const bobRoom = await roomOf(bob, roomId);
+    const original = await eventIn(bobRoom, originalId, "the original in bob's timeline");
+    await waitFor(() => original.replacingEventId() === editId, 15_000, "bob to apply the edit");
+    expect(original.replacingEvent()?.getId()).toBe(editId);
+    expect(original.getContent()["body"]).toBe("see you at 6");
+    expect(original.getOriginalContent()["body"]).toBe("see you at 5");
+  });
+
+  it("bob reacts; alice sees the annotation in her relations container", async () => {
+    const { event_id: targetId } = await alice.sendMessage(roomId, text("cake?"));
+    const bobRoom = await roomOf(bob, roomId);
+    await eventIn(bobRoom, targetId, "alice's question in bob's timeline");
+    const { event_id: reactionId } = await bob.sendEvent(roomId, EventType.Reaction, {
+      "m.relates_to": { rel_type: RelationType.Annotation, event_id: targetId, key: "👍" },
+    });
+    const aliceRoom = await roomOf(alice, roomId);
+    const annotations = await waitFor(
+      () => aliceRoom.relations.getChildEventsForEvent(targetId, RelationType.Annotation, EventType.Reaction)?.getSortedAnnotationsByKey(),
+      15_000,
+      "alice to aggregate bob's reaction",
+    );
+    expect(annotations.map(([key, events]) => [key, [...events].map((e) => [e.getId(), e.getSender()])])).toEqual([
+      ["👍", [[reactionId, bobAccount.userId]]],
+    ]);
+  });
+
+  it("alice redacts a message; bob sees it redacted", async () => {
+    const { event_id: oopsId } = await alice.sendMessage(roomId, text("my password is hunter2"));
+    const bobRoom = await roomOf(bob, roomId);
+    const oops = await eventIn(bobRoom, oopsId, "the message in bob's timeline");
+    expect(oops.getContent()["body"]).toBe("my password is hunter2");
+    await alice.redactEvent(roomId, oopsId, undefined, { reason: "typo" });
+    await waitFor(() => oops.isRedacted(), 15_000, "bob to see the redaction");
+    expect(oops.getContent()).toEqual({});
+    expect(oops.getUnsigned().redacted_because?.sender).toBe(aliceAccount.userId);
+    // A fresh read of the event gives the redacted form too.
+    const fetched = await bob.fetchRoomEvent(roomId, oopsId);
+    expect(fetched.content).toEqual({});
+  });
+
+  it("alice sends 120 messages; a fresh client of bob's pages back through all of them in order with scrollback", async () => {
+    const sent: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const body = `count ${i}`;
+      await alice.sendMessage(roomId, text(body));
+      sent.push(body);
+    }
+    // Bob's running client sees the last one live.
+    const liveRoom = await roomOf(bob, roomId);
+    await waitFor(() => liveBodies(liveRoom).includes("count 119"), 30_000, "bob's live client to see the last count").catch((error: unknown) => {
+      throw new Error(`${String(error)}; bob's live timeline ends ${JSON.stringify(liveBodies(liveRoom).slice(-5))}, sync state ${bob.getSyncState()}`);
+    });
+
+    const fresh = await startSyncing(clientFor(server, bobAccount), 5);
+    const room = await roomOf(fresh, roomId);
+    const counts = () => liveBodies(room).filter((b) => b.startsWith("count "));
+    expect(counts().length).toBeLessThanOrEqual(5);
+    let pages = 0;
+    while (!counts().includes("count 0")) {
+      const before = room.getLiveTimeline().getEvents().length;
+      await fresh.scrollback(room, 30);
+      pages++;
+      const after = room.getLiveTimeline().getEvents().length;
+      if (after === before) throw new Error(`scrollback stopped after ${pages} pages at ${counts()[0] ?? "nothing"}`);
+      expect(pages).toBeLessThan(20);
+    }
+    expect(counts()).toEqual(sent);
+    // Paging on past the start reaches the room's creation, then stops.
+    while (room.oldState.paginationToken !== null) await fresh.scrollback(room, 50);
+    expect(room.getLiveTimeline().getEvents()[0]?.getType()).toBe(EventType.RoomCreate);
+    fresh.stopClient();
+  });
+
+  it("alice tags the room as a favourite and her client sees the tag over sync", async () => {
+    const aliceRoom = await roomOf(alice, roomId);
+    await alice.setRoomTag(roomId, "m.favourite", { order: 0.25 });
+    await waitFor(() => aliceRoom.tags["m.favourite"], 15_000, "the tag in alice's sync");
+    expect(aliceRoom.tags).toEqual({ "m.favourite": { order: 0.25 } });
+    expect((await alice.getRoomTags(roomId)).tags).toEqual({ "m.favourite": { order: 0.25 } });
+    await alice.deleteRoomTag(roomId, "m.favourite");
+    await waitFor(() => aliceRoom.tags["m.favourite"] === undefined, 15_000, "the tag's removal in alice's sync");
+  });
+
+  it("bob changes his display name; alice sees the new name on bob's member", async () => {
+    const aliceRoom = await roomOf(alice, roomId);
+    await bob.setDisplayName("Bobby Tables");
+    const member = await waitFor(
+      () => {
+        const m = aliceRoom.getMember(bobAccount.userId);
+        return m?.name === "Bobby Tables" ? m : undefined;
+      },
+      15_000,
+      "alice to see bob's new name",
+    );
+    expect(member.rawDisplayName).toBe("Bobby Tables");
+    expect(member.membership).toBe(KnownMembership.Join);
+    expect((await alice.getProfileInfo(bobAccount.userId)).displayname).toBe("Bobby Tables");
+  });
+
+  it("carol joins a public room, is kicked, rejoins, is banned, and cannot join again (M_FORBIDDEN)", async () => {
+    const carolAccount = await register(server, "carol");
+    const carol = await startSyncing(clientFor(server, carolAccount));
+    const { room_id: lobbyId } = await alice.createRoom({ name: "Lobby", preset: Preset.PublicChat });
+    const aliceLobby = await roomOf(alice, lobbyId);
+    const carolMembership = () => aliceLobby.getMember(carolAccount.userId)?.membership;
+
+    await carol.joinRoom(lobbyId);
+    await waitFor(() => carolMembership() === KnownMembership.Join, 15_000, "alice to see carol join");
+
+    await alice.kick(lobbyId, carolAccount.userId, "be nice");
+    const carolLobby = await roomOf(carol, lobbyId);
+    await waitFor(() => carolLobby.getMyMembership() === KnownMembership.Leave, 15_000, "carol to see her kick");
+    const kick = carolLobby.getMember(carolAccount.userId)?.events.member;
+    expect(kick?.getSender()).toBe(aliceAccount.userId);
+    expect(kick?.getContent()["reason"]).toBe("be nice");
+
+    await carol.joinRoom(lobbyId);
+    await waitFor(() => carolLobby.getMyMembership() === KnownMembership.Join, 15_000, "carol to see her rejoin");
+    await waitFor(() => carolMembership() === KnownMembership.Join, 15_000, "alice to see carol rejoin");
+
+    await alice.ban(lobbyId, carolAccount.userId, "enough");
+    await waitFor(() => carolLobby.getMyMembership() === KnownMembership.Ban, 15_000, "carol to see her ban");
+    await waitFor(() => carolMembership() === KnownMembership.Ban, 15_000, "alice to see the ban");
+
+    const rejected = await carol.joinRoom(lobbyId).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(rejected).toBeInstanceOf(MatrixError);
+    expect((rejected as MatrixError).errcode).toBe("M_FORBIDDEN");
+    expect((rejected as MatrixError).httpStatus).toBe(403);
+    carol.stopClient();
+  });
+
+  it("search: bob leaves, alice speaks again; bob's search finds what he saw but not what came after", async () => {
+    const { room_id: searchRoomId } = await alice.createRoom({ name: "Secrets", preset: Preset.PrivateChat });
+    await alice.invite(searchRoomId, bobAccount.userId);
+    await bob.joinRoom(searchRoomId);
+    const { event_id: beforeId } = await alice.sendMessage(searchRoomId, text("the pineapple plan, part one"));
+    const bobRoom = await roomOf(bob, searchRoomId);
+    await eventIn(bobRoom, beforeId, "part one in bob's timeline");
+    await bob.leave(searchRoomId);
+    await waitFor(() => bobRoom.getMyMembership() === KnownMembership.Leave, 15_000, "bob's leave in his sync");
+    const { event_id: afterId } = await alice.sendMessage(searchRoomId, text("the pineapple plan, part two"));
+
+    const found = async (client: MatrixClient): Promise<string[]> => {
+      const results = await client.searchRoomEvents({ term: "pineapple" });
+      return results.results.map((r) => r.context.getEvent().getId()!);
+    };
+    // Alice's search sees both, so the second message is indexed.
+    await waitFor(async () => (await found(alice)).includes(afterId), 15_000, "alice's search to index part two");
+    expect(await found(alice)).toEqual([afterId, beforeId]);
+    expect(await found(bob)).toEqual([beforeId]);
+  });
+});
