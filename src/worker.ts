@@ -8,6 +8,7 @@ import { handleRoomLogQueue } from "./projections/room-log-consumer";
 export { RateLimiterDurableObject } from "./durable/rate-limiter";
 export { RoomDurableObject } from "./durable/room-durable-object";
 export { SyncNotifierDurableObject } from "./durable/sync-notifier";
+export { TypingDurableObject } from "./durable/typing-durable-object";
 
 const app = createApp();
 

@@ -15,6 +15,7 @@ import type { InvalidSearchToken } from "../readmodels/search";
 import type { StillInRoom } from "../readmodels/forgotten-rooms";
 import type { InvalidSyncToken } from "../readmodels/sync-token";
 import type { ProfileError } from "./client/profile/profile-error";
+import type { EphemeralError } from "../readmodels/ephemeral-error";
 import type { UserDataError } from "./client/user-data/user-data-error";
 import type { RequestDecodeError } from "./decode-request";
 import type { JsonBodyError } from "./json-body";
@@ -53,6 +54,7 @@ const TABLE: {
   readonly InvalidPushRule: Reasons<InvalidPushRule>;
   readonly PushRuleNotFound: Reasons<PushRuleNotFound>;
   readonly ProfileError: Reasons<ProfileError>;
+  readonly EphemeralError: Reasons<EphemeralError>;
 } & {
   // Account errors carry a human-readable reason, so they map by tag alone and show the reason.
   readonly [Tag in AccountError["_tag"]]: Mapping;
@@ -132,6 +134,17 @@ const TABLE: {
     invalid_value: INVALID_PARAM,
     // The spec answers an over-size profile with 400, not the usual 413 of M_TOO_LARGE.
     too_large: { status: 400, errcode: "M_TOO_LARGE" },
+  },
+  // Typing, receipts, read markers and presence.
+  EphemeralError: {
+    other_user: { status: 403, errcode: "M_FORBIDDEN" },
+    not_joined: { status: 403, errcode: "M_FORBIDDEN" },
+    event_not_found: NOT_FOUND,
+    // Spec GET /presence/{userId}/status: 404 for no such user, 403 for one whose presence is not shared with the caller.
+    unknown_user: NOT_FOUND,
+    presence_hidden: { status: 403, errcode: "M_FORBIDDEN" },
+    bad_json: BAD_JSON,
+    invalid_param: INVALID_PARAM,
   },
   UserInUse: { status: 400, errcode: "M_USER_IN_USE" },
   InvalidUsername: { status: 400, errcode: "M_INVALID_USERNAME" },

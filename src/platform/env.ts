@@ -2,6 +2,7 @@
 import type { RoomDurableObject } from "../durable/room-durable-object";
 import type { RateLimiterDurableObject } from "../durable/rate-limiter";
 import type { SyncNotifierDurableObject } from "../durable/sync-notifier";
+import type { TypingDurableObject } from "../durable/typing-durable-object";
 
 export interface Env {
   readonly DB: D1Database;
@@ -10,6 +11,8 @@ export interface Env {
   readonly SYNC_NOTIFIER: DurableObjectNamespace<SyncNotifierDurableObject>;
   /** Token buckets for rate limiting (login, registration, message sending). */
   readonly RATE_LIMITER: DurableObjectNamespace<RateLimiterDurableObject>;
+  /** Typing notifications and the typing stream position (one instance). */
+  readonly TYPING: DurableObjectNamespace<TypingDurableObject>;
   readonly EVENTS: Queue<unknown>;
   readonly MEDIA: R2Bucket;
   readonly EPHEMERAL: KVNamespace;

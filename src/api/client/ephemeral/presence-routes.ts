@@ -1,0 +1,62 @@
+// GET and PUT /presence/{userId}/status: set your own presence; read that of users you share a room with.
+import { Effect } from "effect";
+import { Hono } from "hono";
+import { isPresenceState, presenceContent } from "../../../protocol/ephemeral/presence-view";
+import { WallClock } from "../../../platform/wall-clock";
+import { ephemeralError } from "../../../readmodels/ephemeral-error";
+import { getPresence, isActiveLocalUser, putPresence, shareARoom } from "../../../readmodels/presence-store";
+import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
+import { readJsonObject } from "../../json-body";
+import { announce, ownUserParam } from "./ephemeral-request";
+
+/** The notifier stream of presence. */
+export const PRESENCE_STREAM = "presence";
+
+/**
+ * Spec: `presence` is required, one of online/unavailable/offline; `status_msg` a string. Setting
+ * presence counts as activity, so the last-active time becomes now. A status message left out (or
+ * null) is cleared: the body is the user's whole new status.
+ */
+const putStatus = authedRoute((c) =>
+  Effect.gen(function* () {
+    const userId = yield* ownUserParam(c, "the presence");
+    const body = yield* readJsonObject(c.req.raw);
+    const state = body["presence"];
+    if (!isPresenceState(state)) return yield* Effect.fail(ephemeralError("bad_json", "presence must be one of online, unavailable, offline"));
+    const statusMsg = body["status_msg"];
+    if (statusMsg !== undefined && statusMsg !== null && typeof statusMsg !== "string") {
+      return yield* Effect.fail(ephemeralError("bad_json", "status_msg must be a string"));
+    }
+    const now = (yield* WallClock).nowMs();
+    const position = yield* Effect.promise(() => putPresence(c.env.DB, userId, { state, statusMsg: statusMsg ?? null, lastActiveTs: now }));
+    yield* announce(c, PRESENCE_STREAM, position);
+    return c.json({});
+  }),
+);
+
+/**
+ * Spec: 403 when the caller may not see this user's presence (presence goes to users who share a
+ * room), 404 when there is no such user. A known user who never set presence is offline.
+ */
+const getStatus = authedRoute((c) =>
+  Effect.gen(function* () {
+    const me = c.var.requester.userId;
+    const userId = c.req.param("userId") ?? "";
+    const db = c.env.DB;
+    if (userId !== me) {
+      if (!(yield* Effect.promise(() => isActiveLocalUser(db, userId)))) {
+        return yield* Effect.fail(ephemeralError("unknown_user", "No presence for this user"));
+      }
+      if (!(yield* Effect.promise(() => shareARoom(db, me, userId)))) {
+        return yield* Effect.fail(ephemeralError("presence_hidden", "You are not allowed to see their presence"));
+      }
+    }
+    const stored = yield* Effect.promise(() => getPresence(db, userId));
+    if (stored === undefined) return c.json({ presence: "offline" });
+    return c.json(presenceContent(stored, (yield* WallClock).nowMs()));
+  }),
+);
+
+export const presenceRoutes = new Hono<AuthedEnv>()
+  .put("/presence/:userId/status", requireAuth(), putStatus)
+  .get("/presence/:userId/status", requireAuth(), getStatus);
