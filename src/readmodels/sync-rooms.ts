@@ -121,16 +121,20 @@ function stateQueries(input: RoomsInput, plan: RoomPlan, timeline: RoomTimeline,
   return queries;
 }
 
-/** Lazy loading: the members whose events the state section carries (undefined: lazy loading is off). */
+/**
+ * Lazy loading: the members whose events the state section carries (undefined: lazy loading is
+ * off): the timeline's senders, the heroes being sent, and the user's own (`ownUserId`, given
+ * when the client is sent the room's state afresh; afterwards it has it).
+ */
 function lazyMembers(
   filter: RoomEventFilter | undefined,
-  userId: string,
+  ownUserId: string | undefined,
   timeline: RoomTimeline,
   heroes: readonly string[] | undefined,
 ): ReadonlySet<string> | undefined {
   if (filter?.lazy_load_members !== true) return undefined;
   const wanted = new Set<string>(timeline.events.map((e) => e.sender));
-  wanted.add(userId);
+  if (ownUserId !== undefined) wanted.add(ownUserId);
   for (const hero of heroes ?? []) wanted.add(hero);
   return wanted;
 }
@@ -195,7 +199,7 @@ export async function buildRoomSections(input: RoomsInput): Promise<RoomsSection
     const timeline = timelines[i]!;
     const summary = r.left ? undefined : summaries.get(r.membership.room_id);
     const heroes = summary !== undefined && (r.fresh || summary.changed) ? summary.heroes : undefined;
-    const members = lazyMembers(stateFilter, userId, timeline, heroes);
+    const members = lazyMembers(stateFilter, r.fresh || input.fullState ? userId : undefined, timeline, heroes);
     return stateQueries(input, r, timeline, members)
       .map((q) => stateStatement(db, q, stateFilter))
       .filter((s): s is D1PreparedStatement => s !== undefined);

@@ -4,7 +4,7 @@ import { type Context, Hono } from "hono";
 import { syncNotifierClient } from "../../../durable/sync-notifier-client";
 import { WallClock } from "../../../platform/wall-clock";
 import { roomMessages } from "../../../readmodels/room-messages";
-import { syncWithLongPoll } from "../../../readmodels/sync-response";
+import { syncWithLongPoll, type SetPresence } from "../../../readmodels/sync-response";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { RequestDecodeError } from "../../decode-request";
 import { syncFilterParam } from "../user-data/sync-filter";
@@ -22,13 +22,23 @@ function booleanQuery(c: Context<AuthedEnv>, name: string): Effect.Effect<boolea
   return Effect.fail(invalidParam(`${name} must be true or false`));
 }
 
+const PRESENCE_VALUES: readonly SetPresence[] = ["online", "offline", "unavailable"];
+
+/** `set_presence`: absent means online (spec); any other value than the three is refused. */
+function setPresenceQuery(c: Context<AuthedEnv>): Effect.Effect<SetPresence | undefined, RequestDecodeError> {
+  const text = c.req.query("set_presence");
+  if (text === undefined) return Effect.succeed(undefined);
+  const value = PRESENCE_VALUES.find((p) => p === text);
+  return value === undefined ? Effect.fail(invalidParam("set_presence must be online, offline or unavailable")) : Effect.succeed(value);
+}
+
 const sync = authedRoute((c) =>
   Effect.gen(function* () {
     const me = c.var.requester;
     const timeoutMs = (yield* intQuery(c, "timeout", MAX_SYNC_TIMEOUT_MS)) ?? 0;
     const fullState = yield* booleanQuery(c, "full_state");
+    const presence = yield* setPresenceQuery(c);
     const filter = yield* syncFilterParam(c);
-    const timelineLimit = filter?.room?.timeline?.limit;
     const since = c.req.query("since");
     const clock = yield* WallClock;
     const result = yield* Effect.promise(() =>
@@ -39,10 +49,10 @@ const sync = authedRoute((c) =>
           deviceId: me.deviceId,
           ...(since === undefined ? {} : { since }),
           fullState,
-          ...(timelineLimit === undefined ? {} : { timelineLimit }),
           ...(filter === undefined ? {} : { filter }),
           now: clock.nowMs(),
           timeoutMs,
+          ...(presence === undefined ? {} : { presence }),
         },
         syncNotifierClient(c.env.SYNC_NOTIFIER),
         clock.nowMs,

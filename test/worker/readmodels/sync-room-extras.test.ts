@@ -1,0 +1,168 @@
+// /sync room sections beyond timeline and state: lazy-loaded members, summary, unread counts (room and per thread), bundled aggregations.
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { LogEntry } from "../../../src/commands/log-entry";
+import { projectRoomLogBatch } from "../../../src/projections/room-log-consumer";
+import { buildSync, type SyncRequest } from "../../../src/readmodels/sync-response";
+import { batchOf, ScriptedLogs } from "../projections/scripted-log";
+
+const logs = new ScriptedLogs();
+const project = (entries: readonly LogEntry[]) =>
+  projectRoomLogBatch(batchOf(entries), { db: env.DB, logSource: logs, notify: async () => {}, log: () => {} });
+
+type Event = { event_id: string; type: string; sender: string; state_key?: string; content: Record<string, unknown>; unsigned?: Record<string, unknown> };
+interface Section {
+  timeline: { events: Event[]; limited: boolean };
+  state: { events: Event[] };
+  summary: Record<string, unknown>;
+  unread_notifications: { notification_count: number; highlight_count: number };
+  unread_thread_notifications?: Record<string, { notification_count: number; highlight_count: number }>;
+}
+interface Body {
+  next_batch: string;
+  rooms: { join: Record<string, Section> };
+}
+
+async function sync(request: Omit<SyncRequest, "now">) {
+  const result = await buildSync(env.DB, { now: 1_800_000_000_000, ...request });
+  if (!result.ok) throw new Error(result.error.reason);
+  return { ...result.value, body: result.value.body as unknown as Body };
+}
+
+const LAZY = { room: { timeline: { limit: 2 }, state: { lazy_load_members: true } } };
+const memberKeys = (section: Section) => section.state.events.filter((e) => e.type === "m.room.member").map((e) => e.state_key).sort();
+
+describe("lazy-loading members", () => {
+  it("state carries the member events of the timeline's senders and the user's own; later syncs add new senders", async () => {
+    const room = logs.room("!lazy:test").create("@lz-a:test");
+    room.append({ type: "m.room.name", sender: "@lz-a:test", stateKey: "", content: { name: "Lazy" } });
+    for (const u of ["@lz-b:test", "@lz-c:test", "@lz-d:test"]) room.member(u, "join");
+    room.message("@lz-b:test", "b1");
+    room.message("@lz-b:test", "b2");
+    await project(room.entries);
+
+    const eager = await sync({ userId: "@lz-a:test", filter: { room: { timeline: { limit: 2 } } } });
+    expect(memberKeys(eager.body.rooms.join[room.roomId]!)).toEqual(["@lz-a:test", "@lz-b:test", "@lz-c:test", "@lz-d:test"]);
+
+    const lazy = await sync({ userId: "@lz-a:test", filter: LAZY });
+    const section = lazy.body.rooms.join[room.roomId]!;
+    expect(memberKeys(section)).toEqual(["@lz-a:test", "@lz-b:test"]);
+    expect(section.state.events.map((e) => e.type)).toContain("m.room.name");
+
+    const fromC = room.message("@lz-c:test", "c1");
+    await project([fromC]);
+    const next = await sync({ userId: "@lz-a:test", filter: LAZY, since: lazy.body.next_batch });
+    const incremental = next.body.rooms.join[room.roomId]!;
+    expect(incremental.timeline.events.map((e) => e.event_id)).toEqual([fromC.eventId]);
+    expect(memberKeys(incremental)).toEqual(["@lz-c:test"]);
+  });
+
+  it("includes the heroes' member events when the room has no name", async () => {
+    const room = logs.room("!lazyheroes:test").create("@lh-a:test");
+    room.member("@lh-b:test", "join");
+    room.member("@lh-c:test", "join");
+    for (let i = 0; i < 3; i++) room.message("@lh-a:test", `m${i}`);
+    await project(room.entries);
+    const section = (await sync({ userId: "@lh-a:test", filter: LAZY })).body.rooms.join[room.roomId]!;
+    expect(section.summary["m.heroes"]).toEqual(["@lh-b:test", "@lh-c:test"]);
+    expect(memberKeys(section)).toEqual(["@lh-a:test", "@lh-b:test", "@lh-c:test"]);
+  });
+});
+
+describe("summary", () => {
+  it("heroes only without a name or alias; counts; sent again only when membership or naming changed", async () => {
+    const room = logs.room("!summary:test").create("@sm-a:test");
+    room.member("@sm-b:test", "join");
+    room.member("@sm-c:test", "invite", "@sm-a:test");
+    room.member("@sm-d:test", "join");
+    room.member("@sm-d:test", "leave");
+    await project(room.entries);
+    const first = await sync({ userId: "@sm-a:test" });
+    expect(first.body.rooms.join[room.roomId]!.summary).toEqual({
+      "m.joined_member_count": 2,
+      "m.invited_member_count": 1,
+      "m.heroes": ["@sm-b:test", "@sm-c:test"],
+    });
+    const msg = room.message("@sm-b:test", "hi");
+    await project([msg]);
+    const quiet = await sync({ userId: "@sm-a:test", since: first.body.next_batch });
+    expect(quiet.body.rooms.join[room.roomId]!.summary).toEqual({});
+    const named = room.append({ type: "m.room.name", sender: "@sm-a:test", stateKey: "", content: { name: "Named" } });
+    await project([named]);
+    const renamed = await sync({ userId: "@sm-a:test", since: quiet.body.next_batch });
+    expect(renamed.body.rooms.join[room.roomId]!.summary).toEqual({ "m.joined_member_count": 2, "m.invited_member_count": 1 });
+  });
+
+  it("falls back to left users as heroes when nobody else is joined or invited", async () => {
+    const room = logs.room("!alone:test").create("@al-a:test");
+    room.member("@al-b:test", "join");
+    room.member("@al-b:test", "leave");
+    await project(room.entries);
+    const section = (await sync({ userId: "@al-a:test" })).body.rooms.join[room.roomId]!;
+    expect(section.summary).toEqual({ "m.joined_member_count": 1, "m.invited_member_count": 0, "m.heroes": ["@al-b:test"] });
+  });
+});
+
+describe("unread notifications", () => {
+  it("counts others' notifying events since the user's own last event, highlights apart, in the same sync as the event", async () => {
+    const room = logs.room("!unread:test").create("@ur-a:test");
+    room.member("@ur-b:test", "join");
+    room.message("@ur-a:test", "mine");
+    await project(room.entries);
+    const first = await sync({ userId: "@ur-a:test" });
+    expect(first.body.rooms.join[room.roomId]!.unread_notifications).toEqual({ notification_count: 0, highlight_count: 0 });
+    const plain = room.message("@ur-b:test", "hello");
+    const mention = room.message("@ur-b:test", "hey you", { "m.mentions": { user_ids: ["@ur-a:test"] } });
+    await project([plain, mention]);
+    const second = await sync({ userId: "@ur-a:test", since: first.body.next_batch });
+    expect(second.body.rooms.join[room.roomId]!.unread_notifications).toEqual({ notification_count: 2, highlight_count: 1 });
+    const reply = room.message("@ur-a:test", "answer");
+    await project([reply]);
+    const third = await sync({ userId: "@ur-a:test", since: second.body.next_batch });
+    expect(third.body.rooms.join[room.roomId]!.unread_notifications).toEqual({ notification_count: 0, highlight_count: 0 });
+  });
+
+  it("reads from a read position the caller supplies (receipts), and splits threads out with unread_thread_notifications", async () => {
+    const room = logs.room("!unreadthreads:test").create("@ut-a:test");
+    room.member("@ut-b:test", "join");
+    const root = room.message("@ut-b:test", "root");
+    const inThread = (body: string) =>
+      room.message("@ut-b:test", body, { "m.relates_to": { rel_type: "m.thread", event_id: root.eventId } });
+    inThread("t1");
+    inThread("t2");
+    room.message("@ut-b:test", "main");
+    await project(room.entries);
+    const total = await sync({ userId: "@ut-a:test" });
+    expect(total.body.rooms.join[room.roomId]!.unread_notifications.notification_count).toBe(4);
+    const threaded = await sync({ userId: "@ut-a:test", filter: { room: { timeline: { unread_thread_notifications: true } } } });
+    const section = threaded.body.rooms.join[room.roomId]!;
+    expect(section.unread_notifications.notification_count).toBe(2);
+    expect(section.unread_thread_notifications).toEqual({ [root.eventId]: { notification_count: 2, highlight_count: 0 } });
+    const rootPos = await env.DB.prepare("SELECT stream_pos FROM events WHERE event_id = ?").bind(root.eventId).first<number>("stream_pos");
+    const readRoot = await sync({
+      userId: "@ut-a:test",
+      readPositions: async () => new Map([[room.roomId, { unthreaded: rootPos! }]]),
+    });
+    expect(readRoot.body.rooms.join[room.roomId]!.unread_notifications.notification_count).toBe(3);
+  });
+});
+
+describe("bundled aggregations", () => {
+  it("timeline events carry m.thread, m.replace and m.reference in unsigned.m.relations", async () => {
+    const room = logs.room("!bundled:test").create("@ag:test");
+    const parent = room.message("@ag:test", "parent");
+    const reply = room.message("@ag:test", "in thread", { "m.relates_to": { rel_type: "m.thread", event_id: parent.eventId } });
+    const edit = room.message("@ag:test", "* edited", {
+      "m.new_content": { msgtype: "m.text", body: "edited" },
+      "m.relates_to": { rel_type: "m.replace", event_id: parent.eventId },
+    });
+    const ref = room.message("@ag:test", "ref", { "m.relates_to": { rel_type: "m.reference", event_id: parent.eventId } });
+    await project(room.entries);
+    const events = (await sync({ userId: "@ag:test" })).body.rooms.join[room.roomId]!.timeline.events;
+    const relations = events.find((e) => e.event_id === parent.eventId)!.unsigned!["m.relations"] as Record<string, Record<string, unknown>>;
+    expect(relations["m.thread"]).toMatchObject({ count: 1, current_user_participated: true, latest_event: { event_id: reply.eventId } });
+    expect(relations["m.replace"]).toMatchObject({ event_id: edit.eventId });
+    expect(relations["m.reference"]).toEqual({ chunk: [{ event_id: ref.eventId }] });
+    expect(events.find((e) => e.event_id === reply.eventId)!.unsigned!["m.relations"]).toBeUndefined();
+  });
+});
