@@ -12,8 +12,10 @@ export interface SearchContextOptions {
   readonly now: number;
 }
 
-/** `start`/`end` are /messages tokens, like /context's: they continue past the events returned. */
-/** Only neighbours the user may see (`ranges`: the room's positions history visibility lets them read). */
+/**
+ * `start`/`end` are /messages tokens, like /context's: they continue past the events returned.
+ * Only neighbours the user may see (`ranges`: the room's positions history visibility lets them read).
+ */
 export async function searchContext(db: D1Database, row: EventRow, ranges: VisibleRanges, options: SearchContextOptions): Promise<JsonObject> {
   const near = (after: number, upTo: number, limit: number, order: "asc" | "desc") =>
     limit === 0 ? Promise.resolve([]) : visibleEventsBetween(db, row.room_id, ranges, after, upTo, limit, order).then((rows) => rows.slice(0, limit));
@@ -28,20 +30,25 @@ export async function searchContext(db: D1Database, row: EventRow, ranges: Visib
   };
   if (options.includeProfile) {
     const senders = [...new Set([row, ...before, ...after].map((r) => r.sender))];
-    out["profile_info"] = await profiles(db, row.room_id, senders);
+    out["profile_info"] = await profiles(db, row.room_id, senders, highestVisible(ranges));
   }
   return out;
 }
 
-/** Each sender's displayname and avatar_url from their current m.room.member event in the room. */
-async function profiles(db: D1Database, roomId: string, senders: readonly string[]): Promise<JsonObject> {
+/**
+ * Each sender's displayname and avatar_url from their m.room.member event in the room as of `at`
+ * (the last position the user may read: a former member does not learn of later profile changes).
+ */
+async function profiles(db: D1Database, roomId: string, senders: readonly string[], at: number): Promise<JsonObject> {
   const rows = await db
     .prepare(
-      `SELECT cs.state_key, json_extract(e.event_json, '$.content') AS content
-       FROM current_state cs JOIN events e ON e.event_id = cs.event_id
-       WHERE cs.room_id = ? AND cs.type = 'm.room.member' AND cs.state_key IN (SELECT value FROM json_each(?))`,
+      `SELECT sc.state_key, json_extract(e.event_json, '$.content') AS content
+       FROM json_each(?2) s JOIN state_changes sc ON sc.room_id = ?1 AND sc.type = 'm.room.member' AND sc.state_key = s.value
+       JOIN events e ON e.event_id = sc.event_id
+       WHERE sc.stream_pos = (SELECT MAX(s2.stream_pos) FROM state_changes s2
+         WHERE s2.room_id = ?1 AND s2.type = 'm.room.member' AND s2.state_key = s.value AND s2.stream_pos <= ?3)`,
     )
-    .bind(roomId, JSON.stringify(senders))
+    .bind(roomId, JSON.stringify(senders), at)
     .all<{ state_key: string; content: string | null }>();
   const out: Record<string, JsonValue> = {};
   for (const r of rows.results) {

@@ -13,6 +13,7 @@ import {
   searchIds,
   sendProjected,
   unique,
+  type Json,
 } from "./support";
 
 describe("history visibility", () => {
@@ -87,9 +88,19 @@ describe("history visibility", () => {
     const [alice, bob] = await users(call, 2);
     const roomId = await roomWithVisibility(call, alice!, "shared");
     const word = unique();
+    const renameAlice = (displayname: string) =>
+      expectStatus(
+        call("PUT", path(roomId, `state/m.room.member/${encodeURIComponent(alice!.userId)}`), {
+          token: alice!.accessToken,
+          body: { membership: "join", displayname },
+        }),
+        200,
+      );
     await act(call, bob!, roomId, "join");
+    await renameAlice("Early");
     const seenByBob = await sendProjected(call, alice!, roomId, `${word} while bob is here`);
     await act(call, bob!, roomId, "leave");
+    await renameAlice("Later");
     const afterLeave = await sendProjected(call, alice!, roomId, `${word} after bob left`);
 
     const seen = await readAll(call, bob!, roomId);
@@ -101,6 +112,18 @@ describe("history visibility", () => {
     const ctx = await expectStatus(call("GET", path(roomId, `context/${encodeURIComponent(seenByBob)}?limit=20`), { token: bob!.accessToken }), 200);
     expect(bodies(ctx.body["events_after"] as Record<string, unknown>[])).toEqual([]);
     expect(await searchIds(call, bob!, word)).toEqual([seenByBob]);
+    // Search context stops at the leave too, and profiles are as of then.
+    const found = await expectStatus(
+      call("POST", "search", {
+        token: bob!.accessToken,
+        body: { search_categories: { room_events: { search_term: word, event_context: { after_limit: 5, include_profile: true } } } },
+      }),
+      200,
+    );
+    const result = (((found.body["search_categories"] as Json)["room_events"] as Json)["results"] as Json[])[0]!;
+    const context = result["context"] as Json;
+    expect(bodies(context["events_after"] as Json[])).toEqual([]);
+    expect(((context["profile_info"] as Json)[alice!.userId] as Json)["displayname"]).toBe("Early");
     // Forwards from the start stops at the leave too.
     const forward = await expectStatus(call("GET", path(roomId, "messages?dir=f&limit=100&from=s0"), { token: bob!.accessToken }), 200);
     expect(bodies(forward.body["chunk"] as Record<string, unknown>[])).toEqual([`${word} while bob is here`]);
