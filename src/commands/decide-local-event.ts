@@ -5,10 +5,12 @@ import { serverOf } from "../protocol/event-signing";
 import type { JsonObject, JsonValue } from "../protocol/json-value";
 import { stateKeyString } from "../protocol/pdu";
 import { err, ok, type Result } from "../protocol/result";
+import { allowedRoomIds, chooseJoinAuthoriser } from "../protocol/restricted-join";
 import { appendLocalEvent, jsonContent, type EventDraft } from "./local-event";
 import { badRequest, forbidden, notFound, type Rejection } from "./rejection";
 import type { Membership, Redact, SendEvent, SetState } from "./room-command";
 import type { DecideContext, Decision, DecidedTxn, RoomStateView } from "./room-decision";
+import { parseStateKey } from "./state-map";
 import { WorkingRoom } from "./working-room";
 
 export type LocalCommand = SendEvent | SetState | Membership | Redact;
@@ -17,6 +19,27 @@ const txnOf = (command: LocalCommand): DecidedTxn | undefined =>
   "txnId" in command && command.txnId !== undefined
     ? { userId: command.sender, deviceId: command.deviceId ?? "", txnId: command.txnId }
     : undefined;
+
+/**
+ * The authoriser of a restricted join the caller vouched for (`restrictedVia`): undefined when none
+ * is needed (already invited or joined, or the join rule no longer allows that room, in which case
+ * the auth rules decide as for any join), a rejection when no local member can authorise it.
+ */
+function restrictedJoinAuthoriser(room: WorkingRoom, command: Membership, serverName: string): Result<string | undefined, Rejection> {
+  if (command.action !== "join" || command.restrictedVia === undefined || command.joinAuthorisedVia !== undefined) return ok(undefined);
+  const state = room.currentLookup();
+  const membership = state("m.room.member", command.sender)?.pdu.content["membership"];
+  if (membership === "join" || membership === "invite") return ok(undefined);
+  if (!(allowedRoomIds(room.rules, state) ?? []).includes(command.restrictedVia)) return ok(undefined);
+  const members: string[] = [];
+  for (const key of room.currentState.keys()) {
+    const { type, stateKey } = parseStateKey(key);
+    if (type === "m.room.member") members.push(stateKey);
+  }
+  const authoriser = chooseJoinAuthoriser(room.rules, state, members, serverName);
+  if (authoriser === undefined) return err(forbidden("restricted", "no member of this server able to invite can authorise the join"));
+  return ok(authoriser);
+}
 
 function membershipDraft(command: Membership): Result<EventDraft, Rejection> {
   const { action, sender } = command;
@@ -81,9 +104,12 @@ export function decideLocalEvent(command: LocalCommand, view: RoomStateView, ctx
         : content;
       break;
     }
-    case "Membership":
-      draft = membershipDraft(command);
+    case "Membership": {
+      const authoriser = restrictedJoinAuthoriser(room, command, ctx.serverName);
+      if (!authoriser.ok) return authoriser;
+      draft = membershipDraft(authoriser.value === undefined ? command : { ...command, joinAuthorisedVia: authoriser.value });
       break;
+    }
     case "Redact":
       draft = redactDraft(room, command);
       break;

@@ -100,6 +100,12 @@ export const Membership = Schema.TaggedStruct("Membership", {
   avatarUrl: Schema.optionalKey(Schema.String),
   /** Restricted joins: a local member with invite power, chosen by the caller from the allowed rooms. */
   joinAuthorisedVia: Schema.optionalKey(Schema.String),
+  /**
+   * Restricted joins: an allowed room the caller has checked the sender is joined to. When the
+   * room's join rules still allow that room, decide names a local member able to invite as
+   * `join_authorised_via_users_server` (unless the sender is already invited or joined).
+   */
+  restrictedVia: Schema.optionalKey(Schema.String),
 });
 export type Membership = typeof Membership.Type;
 

@@ -5,6 +5,7 @@ import { type Context, Hono } from "hono";
 import { WallClock } from "../../../platform/wall-clock";
 import { forgetRoom } from "../../../readmodels/forgotten-rooms";
 import { joinedRoomIds } from "../../../readmodels/joined-rooms";
+import { joinedAllowedRoom } from "../../../readmodels/restricted-join-rooms";
 import { memberCommandFields, memberProfileContent } from "../../../readmodels/profile-store";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import type { RouteEffect } from "../../effect-route";
@@ -27,7 +28,7 @@ function submitMembership(
   roomId: string,
   action: MembershipAction,
   reason: string | undefined,
-  extra: { readonly target?: string; readonly displayname?: string; readonly avatarUrl?: string } = {},
+  extra: { readonly target?: string; readonly displayname?: string; readonly avatarUrl?: string; readonly restrictedVia?: string } = {},
 ) {
   const me = c.var.requester;
   return submit(c, {
@@ -51,8 +52,35 @@ function join(c: Context<AuthedEnv>, roomId: string, action: "join" | "knock" = 
     const profile = yield* Effect.promise(() => memberProfileContent(c.env.DB, me.userId));
     // Only rooms this server holds: joining over federation (make_join/send_join) does not exist yet,
     // and the room DO answers NotFound (404) for any other room.
-    yield* submitMembership(c, roomId, action, body.reason, memberCommandFields(profile));
+    const fields = memberCommandFields(profile);
+    yield* submitMembership(c, roomId, action, body.reason, fields).pipe(
+      Effect.catchIf(
+        (e): e is { readonly _tag: "Forbidden" } => action === "join" && isForbidden(e),
+        (refused) => restrictedJoin(c, roomId, body.reason, fields, refused),
+      ),
+    );
     return c.json({ room_id: roomId });
+  });
+}
+
+const isForbidden = (e: unknown): boolean => typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "Forbidden";
+
+/**
+ * A refused join, tried once more as a restricted join when the user is joined to one of the
+ * room's allowed rooms: the room DO then names a local member able to invite as the authoriser
+ * (client-server "Restricted rooms"). Without such a room the first refusal stands.
+ */
+function restrictedJoin(
+  c: Context<AuthedEnv>,
+  roomId: string,
+  reason: string | undefined,
+  fields: { readonly displayname?: string; readonly avatarUrl?: string },
+  refused: unknown,
+) {
+  return Effect.gen(function* () {
+    const via = yield* Effect.promise(() => joinedAllowedRoom(c.env.DB, roomId, c.var.requester.userId));
+    if (via === undefined) return yield* Effect.fail(refused);
+    return yield* submitMembership(c, roomId, "join", reason, { ...fields, restrictedVia: via });
   });
 }
 
