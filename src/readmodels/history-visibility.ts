@@ -149,10 +149,13 @@ export async function visibleEventsBetween(
  *     const visible = await filterTimelineForUser(db, userId, roomId, window.events);
  *
  * Call it on the rows a timeline query returned, before formatting them. To fill a timeline of
- * `limit` visible events instead of filtering a fixed window, fetch the ranges once with
- * `visibleRangesFor(db, userId, roomId)` (or `visibleRangesForRooms` for all the user's rooms in
- * one query) and read with `visibleEventsBetween(db, roomId, ranges, since, upTo, limit, "desc")`,
- * whose extra row tells whether the timeline is `limited`.
+ * `limit` visible events instead of filtering a fixed window (so `limited` and `prev_batch` stay
+ * right), fetch the ranges once with `visibleRangesForRooms(db, userId, roomIds)` (every room of
+ * the sync in one query) and read each room with
+ *
+ *     const window = await latestVisibleEvents(db, roomId, ranges.get(roomId) ?? [], since, upTo, limit);
+ *
+ * in place of `latestEvents(db, roomId, since, upTo, limit)`; it returns the same shape.
  */
 export async function filterTimelineForUser<T extends { readonly stream_pos: number }>(
   db: D1Database,
@@ -164,5 +167,21 @@ export async function filterTimelineForUser<T extends { readonly stream_pos: num
   return keepVisible(rows, await visibleRangesFor(db, userId, roomId));
 }
 
-export const rangesJson = (ranges: VisibleRanges): string => JSON.stringify(ranges);
+/**
+ * For /sync: the newest `limit` events of `(after, upTo]` the user may see, oldest first, and
+ * whether more visible ones exist in the range: `room-queries.latestEvents` under history
+ * visibility. `ranges` from `visibleRangesFor` / `visibleRangesForRooms`.
+ */
+export async function latestVisibleEvents(
+  db: D1Database,
+  roomId: string,
+  ranges: VisibleRanges,
+  after: number,
+  upTo: number,
+  limit: number,
+): Promise<{ readonly events: readonly EventRow[]; readonly limited: boolean }> {
+  const rows = await visibleEventsBetween(db, roomId, ranges, after, upTo, limit, "desc");
+  return { events: rows.slice(0, limit).reverse(), limited: rows.length > limit };
+}
+
 export const isOpenEnded = (ranges: VisibleRanges): boolean => highestVisible(ranges) === OPEN_END;

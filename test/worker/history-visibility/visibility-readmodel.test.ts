@@ -7,6 +7,7 @@ import { projectRoomLogBatch } from "../../../src/projections/room-log-consumer"
 import type { EventRow } from "../../../src/readmodels/event-rows";
 import {
   filterTimelineForUser,
+  latestVisibleEvents,
   readableRoomsOf,
   visibleEventsBetween,
   visibleRangesFor,
@@ -53,6 +54,13 @@ describe("history visibility read step", () => {
 
     const page = await visibleEventsBetween(env.DB, room.roomId, ranges, 0, OPEN_END, 10, "desc");
     expect(page[0]?.stream_pos).toBe(leavePos);
+    // The /sync form: newest visible events oldest first, limited when more visible ones exist.
+    const latest = await latestVisibleEvents(env.DB, room.roomId, ranges, 0, OPEN_END, 2);
+    expect(latest.events.map((r) => r.stream_pos)).toEqual([seenPos, leavePos]);
+    expect(latest.limited).toBe(true);
+    const sinceJoin = await latestVisibleEvents(env.DB, room.roomId, ranges, joinPos!, OPEN_END, 5);
+    expect(sinceJoin).toMatchObject({ limited: false });
+    expect(sinceJoin.events.map((r) => r.stream_pos)).toEqual([seenPos, leavePos]);
   });
 
   it("reads many rooms at once and leaves out rooms with nothing readable", async () => {
