@@ -120,6 +120,24 @@ async function projectOne(
   progress: { maxStreamPos: number | undefined },
 ): Promise<Step> {
   const roomId = entry.roomId;
+  if (room.checkpoint === undefined) {
+    // The usual case is the entry right after the checkpoint: apply it without reading the
+    // checkpoint first (one D1 round trip, not two). The checkpoint guard makes a wrong guess
+    // change nothing; then the checkpoint is read and the entry takes the path below.
+    let outcome;
+    try {
+      outcome = await applyEntry(deps.db, entry);
+    } catch {
+      return "retry";
+    }
+    if (outcome._tag === "Applied") {
+      counts.applied += 1;
+      progress.maxStreamPos = Math.max(progress.maxStreamPos ?? 0, outcome.streamPos);
+      room.checkpoint = entry.seq;
+      message.ack();
+      return "acked";
+    }
+  }
   let checkpoint: number;
   try {
     checkpoint = room.checkpoint ?? (await readCheckpoint(deps.db, roomId));

@@ -20,6 +20,38 @@ async function roomRows(roomId: string) {
   };
 }
 
+/** env.DB that records each round trip it makes (batch, first, all, run). */
+function countingD1(calls: string[]): D1Database {
+  const counted = (statement: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(statement, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop) as unknown;
+        if (typeof value !== "function") return value;
+        if (prop === "bind") return (...args: unknown[]) => counted(target.bind(...args));
+        if (prop === "first" || prop === "all" || prop === "run" || prop === "raw") {
+          return (...args: unknown[]) => {
+            calls.push(prop);
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return (value as (...a: unknown[]) => unknown).bind(target);
+      },
+    });
+  return new Proxy(env.DB, {
+    get(target, prop) {
+      if (prop === "prepare") return (sql: string) => counted(target.prepare(sql));
+      if (prop === "batch") {
+        return (statements: D1PreparedStatement[]) => {
+          calls.push("batch");
+          return target.batch(statements);
+        };
+      }
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 async function runQueue(batch: MessageBatch<unknown>) {
   const ctx = createExecutionContext();
   const thrown = await worker.queue!(batch, env, ctx).then(
@@ -73,6 +105,22 @@ describe("room log consumer", () => {
     const report = await projectRoomLogBatch(batchOf(room.entries), deps);
     expect(report).toMatchObject({ applied: 0, duplicates: room.entries.length, retried: 0, inconsistencies: [] });
     expect(await roomRows(room.roomId)).toEqual(before);
+  });
+
+  it("costs one D1 round trip per entry in the usual case (entries in order after the checkpoint)", async () => {
+    const logs = new ScriptedLogs();
+    const room = logs.room("!trips:test").create("@alice:test");
+    room.message("@alice:test", "one");
+    const calls: string[] = [];
+    const counted = countingD1(calls);
+    const deps = { db: counted, logSource: noLogSource, notify: async () => {}, ...quiet };
+    // The first batch (the room's first entries) and a later one (the live case: one new entry).
+    expect(await projectRoomLogBatch(batchOf(room.entries), deps)).toMatchObject({ applied: room.entries.length });
+    expect(calls).toEqual(room.entries.map(() => "batch"));
+    calls.length = 0;
+    room.message("@alice:test", "two");
+    expect(await projectRoomLogBatch(batchOf(room.entries.slice(-1)), deps)).toMatchObject({ applied: 1 });
+    expect(calls).toEqual(["batch"]);
   });
 
   it("fills a gap from the room log before applying a later entry, then acks the early ones as duplicates", async () => {
