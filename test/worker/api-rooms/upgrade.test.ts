@@ -104,6 +104,28 @@ describe("room upgrade", () => {
     expect((await state(call, alice!, newRoomId, "m.room.power_levels"))["users"]).toEqual({ [carol!.userId]: 50 });
   });
 
+  it("the upgrader and members who follow keep their tags of the old room; a tag set on the new room is kept", async () => {
+    const [alice, bob, carol] = await users(call, 3);
+    const oldRoomId = await createRoom(call, alice!, { room_version: "11", preset: "public_chat" });
+    await expectStatus(call("POST", path(oldRoomId, "join"), { token: bob!.accessToken }), 200);
+    await expectStatus(call("POST", path(oldRoomId, "join"), { token: carol!.accessToken }), 200);
+    const tag = (user: Registered, roomId: string, name: string) =>
+      call("PUT", `user/${encodeURIComponent(user.userId)}/rooms/${encodeURIComponent(roomId)}/tags/${name}`, { token: user.accessToken, body: { order: 0.5 } });
+    const tagsOf = async (user: Registered, roomId: string) =>
+      (await call("GET", `user/${encodeURIComponent(user.userId)}/rooms/${encodeURIComponent(roomId)}/tags`, { token: user.accessToken })).body["tags"];
+    await expectStatus(tag(alice!, oldRoomId, "m.favourite"), 200);
+    await expectStatus(tag(bob!, oldRoomId, "u.work"), 200);
+    await expectStatus(tag(carol!, oldRoomId, "u.old"), 200);
+
+    const newRoomId = await upgradeRoom(call, alice!, oldRoomId, { new_version: "12" });
+    expect(await tagsOf(alice!, newRoomId)).toEqual({ "m.favourite": { order: 0.5 } });
+    await expectStatus(call("POST", path(newRoomId, "join"), { token: bob!.accessToken }), 200);
+    expect(await tagsOf(bob!, newRoomId)).toEqual({ "u.work": { order: 0.5 } });
+    await expectStatus(tag(carol!, newRoomId, "u.new"), 200);
+    await expectStatus(call("POST", path(newRoomId, "join"), { token: carol!.accessToken }), 200);
+    expect(await tagsOf(carol!, newRoomId)).toEqual({ "u.new": { order: 0.5 } });
+  });
+
   it("refuses bad bodies, unsupported versions, users without the tombstone level, non-members and unknown rooms", async () => {
     const [alice, bob, eve] = await users(call, 3);
     const roomId = await createRoom(call, alice!, { room_version: "11", preset: "public_chat" });

@@ -13,6 +13,7 @@ import { readJsonBody } from "../../json-body";
 import { joinTargetRoomId } from "../directory/new-room-directory";
 import { awaitProjection } from "./await-projection";
 import { roomIdParam, submit, userIdValue } from "./room-request";
+import { carrySettingsFromPredecessor } from "./upgraded-room-settings";
 
 const ReasonBody = Schema.Struct({ reason: Schema.optionalKey(Schema.String) });
 const TargetBody = Schema.Struct({ user_id: Schema.String, reason: Schema.optionalKey(Schema.String) });
@@ -59,6 +60,7 @@ function join(c: Context<AuthedEnv>, roomId: string, action: "join" | "knock" = 
         (refused) => restrictedJoin(c, roomId, body.reason, fields, refused),
       ),
     );
+    if (action === "join") yield* carrySettingsFromPredecessor(c, roomId);
     return c.json({ room_id: roomId });
   });
 }

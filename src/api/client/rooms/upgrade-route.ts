@@ -24,6 +24,7 @@ import { readJsonBody } from "../../json-body";
 import { CLIENT_PREFIXES } from "../accounts-api";
 import { awaitProjection } from "./await-projection";
 import { roomIdParam, submit, userIdValue } from "./room-request";
+import { carrySettingsFromPredecessor } from "./upgraded-room-settings";
 
 const UpgradeBody = Schema.Struct({
   new_version: Schema.String,
@@ -153,6 +154,7 @@ const upgrade = authedRoute((c) =>
     // The upgrader's next /sync shows both rooms as they now are.
     yield* awaitProjection(c, newRoomId, created.value.lastSeq);
     yield* awaitProjection(c, oldRoomId, oldSeq);
+    yield* carrySettingsFromPredecessor(c, newRoomId);
     return c.json({ replacement_room: newRoomId });
   }),
 );
