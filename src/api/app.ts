@@ -10,6 +10,7 @@ import { mountPushRoutes } from "./client/push/push-api";
 import { mountEventRoutes } from "./client/events/events-api";
 import { mountMemberRoutes } from "./client/members/members-api";
 import { mountRoomRoutes } from "./client/rooms/rooms-api";
+import { mountRoomUpgradeRoutes } from "./client/rooms/upgrade-route";
 import { mountUserDataRoutes } from "./client/user-data/user-data-api";
 import { versionsRoutes } from "./client/versions";
 import { cors } from "./cors";
@@ -40,6 +41,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route("/", serverKeysRoutes);
   mountAccountRoutes(app);
   mountRoomRoutes(app);
+  mountRoomUpgradeRoutes(app);
   mountMemberRoutes(app);
   mountEventRoutes(app);
   mountDirectoryRoutes(app);
