@@ -2,6 +2,7 @@
 import { MAIN_THREAD, type ReceiptRecord, type ReceiptType } from "../protocol/ephemeral/receipt-events";
 import { err, ok, type Result } from "../protocol/result";
 import { ephemeralError, type EphemeralError } from "./ephemeral-error";
+import { inRanges, rangesFromHistory, rowsOf, visibilityHistoryStatement } from "./history-visibility";
 
 /** Spec "Threaded read receipts": at most this many relation hops lead from an event to its thread root. */
 const MAX_THREAD_HOPS = 3;
@@ -13,12 +14,13 @@ export interface EventPlace {
 }
 
 /**
- * The position and thread of an accepted event of `roomId`, or undefined when the room has no such
- * event. An event is in a thread when it has an m.thread relation, or (up to three hops) relates to
+ * The position and thread of an accepted event of `roomId` that `viewer` may see, or undefined when
+ * the room has no such event or history visibility hides it from them (the two answer alike, so a
+ * receipt cannot probe for events). An event is in a thread when it has an m.thread relation, or (up to three hops) relates to
  * an event that has one; everything else, thread roots included, is in the main timeline.
  */
-export async function eventPlace(db: D1Database, roomId: string, eventId: string): Promise<EventPlace | undefined> {
-  const [event, thread] = await db.batch([
+export async function eventPlace(db: D1Database, viewer: string, roomId: string, eventId: string): Promise<EventPlace | undefined> {
+  const [event, thread, history] = await db.batch([
     db.prepare("SELECT stream_pos FROM events WHERE event_id = ? AND room_id = ? AND status = 'accepted'").bind(eventId, roomId),
     db
       .prepare(
@@ -31,9 +33,11 @@ export async function eventPlace(db: D1Database, roomId: string, eventId: string
          SELECT relates_to FROM chain WHERE rel_type = 'm.thread' ORDER BY hops LIMIT 1`,
       )
       .bind(eventId, roomId, MAX_THREAD_HOPS),
+    visibilityHistoryStatement(db, viewer, [roomId]),
   ]);
   const pos = (event?.results[0] as { stream_pos: number } | undefined)?.stream_pos;
   if (pos === undefined) return undefined;
+  if (!inRanges(rangesFromHistory(rowsOf(history), [roomId]).get(roomId) ?? [], pos)) return undefined;
   const root = (thread?.results[0] as { relates_to: string } | undefined)?.relates_to;
   return { streamPos: pos, thread: root ?? MAIN_THREAD };
 }
@@ -49,7 +53,7 @@ export interface ReceiptWrite {
 }
 
 /**
- * Stores a receipt after checking its event: 404 when the room has no such event, 400 when a
+ * Stores a receipt after checking its event: 404 when the room has no such event (that the user may see), 400 when a
  * `thread_id` names a thread the event is not in (spec: "The event_id is not related to the
  * thread_id"). Returns the new receipt position, or undefined when nothing changed: a receipt only
  * moves forward, so one for an event at or before the current one of its (room, user, type,
@@ -57,7 +61,7 @@ export interface ReceiptWrite {
  * the write are one statement, so two racing receipts cannot move it backwards either.
  */
 export async function storeReceipt(db: D1Database, receipt: ReceiptWrite): Promise<Result<number | undefined, EphemeralError>> {
-  const place = await eventPlace(db, receipt.roomId, receipt.eventId);
+  const place = await eventPlace(db, receipt.userId, receipt.roomId, receipt.eventId);
   if (place === undefined) return err(ephemeralError("event_not_found", "Event not found in this room"));
   if (receipt.threadId !== undefined && receipt.threadId !== place.thread) {
     return err(ephemeralError("invalid_param", `The event is not in the thread ${JSON.stringify(receipt.threadId.slice(0, 100))}`));

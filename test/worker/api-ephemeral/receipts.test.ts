@@ -3,7 +3,8 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { syncNotifierClient } from "../../../src/durable/sync-notifier-client";
 import { sendContent, threadReply, waitForEvent } from "../api-events/support";
-import { ephemeralOf, expectStatus, message, ofType, path, receiptsOf, roomApp, sharedRoom, users } from "./support";
+import { createRoom } from "../api-rooms/support";
+import { ephemeralOf, eventually, expectStatus, joinedRooms, message, ofType, path, receiptsOf, roomApp, sharedRoom, users } from "./support";
 
 const receiptPath = (roomId: string, type: string, eventId: string) => path(roomId, `receipt/${type}/${encodeURIComponent(eventId)}`);
 
@@ -94,6 +95,21 @@ describe("receipts", () => {
     );
     expect(data.body).toEqual({ event_id: eventId });
     expect(receiptsOf(await ephemeralOf(bob, [roomId]), roomId)).toEqual([]);
+  });
+
+  it("answers 404 for an event history visibility hides from the sender, as for one that does not exist", async () => {
+    const [alice, bob] = await users(call, 2);
+    const roomId = await createRoom(call, alice!, {
+      preset: "public_chat",
+      initial_state: [{ type: "m.room.history_visibility", state_key: "", content: { history_visibility: "joined" } }],
+    });
+    const hidden = await message(call, alice!, roomId, "before bob");
+    await expectStatus(call("POST", path(roomId, "join"), { token: bob!.accessToken, body: {} }), 200);
+    await eventually(() => joinedRooms(call, bob!), (rooms) => rooms.includes(roomId), "bob's join projected");
+    const visible = await message(call, alice!, roomId, "after bob");
+    await expectStatus(call("POST", receiptPath(roomId, "m.read", hidden), { token: bob!.accessToken, body: {} }), 404, "M_NOT_FOUND");
+    await expectStatus(call("POST", receiptPath(roomId, "m.fully_read", hidden), { token: bob!.accessToken, body: {} }), 404, "M_NOT_FOUND");
+    await expectStatus(call("POST", receiptPath(roomId, "m.read", visible), { token: bob!.accessToken, body: {} }), 200);
   });
 
   it("refuses unknown receipt types (400), unknown events (404), rooms the caller is not joined to (403), bad bodies", async () => {

@@ -43,7 +43,7 @@ const postReadMarkers = authedRoute((c) =>
     // Every named event is checked before anything is written, so a bad one changes nothing.
     for (const eventId of new Set([markers.fullyRead, markers.read, markers.readPrivate])) {
       if (eventId === undefined) continue;
-      const place = yield* Effect.promise(() => eventPlace(c.env.DB, roomId, eventId));
+      const place = yield* Effect.promise(() => eventPlace(c.env.DB, c.var.requester.userId, roomId, eventId));
       if (place === undefined) return yield* Effect.fail(ephemeralError("event_not_found", "Event not found in this room"));
     }
     // Spec: m.read and m.read.private here are treated as /receipt requests (unthreaded).

@@ -39,14 +39,14 @@ export function writeReceipt(
 export function writeFullyRead(c: Context<AuthedEnv>, roomId: string, eventId: string): Effect.Effect<void, EphemeralError> {
   return Effect.gen(function* () {
     const db = c.env.DB;
-    const place = yield* Effect.promise(() => eventPlace(db, roomId, eventId));
-    if (place === undefined) return yield* Effect.fail(ephemeralError("event_not_found", "Event not found in this room"));
     const key = { userId: c.var.requester.userId, roomId, type: "m.fully_read" };
+    const place = yield* Effect.promise(() => eventPlace(db, key.userId, roomId, eventId));
+    if (place === undefined) return yield* Effect.fail(ephemeralError("event_not_found", "Event not found in this room"));
     const current = yield* Effect.promise(() => getAccountData(db, key));
     const currentId = current?.["event_id"];
     if (typeof currentId === "string") {
       if (currentId === eventId) return;
-      const at = yield* Effect.promise(() => eventPlace(db, roomId, currentId));
+      const at = yield* Effect.promise(() => eventPlace(db, key.userId, roomId, currentId));
       if (at !== undefined && at.streamPos >= place.streamPos) return;
     }
     const position = yield* Effect.promise(() => putAccountData(db, key, { event_id: eventId }));
