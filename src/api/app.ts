@@ -5,6 +5,7 @@ import type { AppEnv } from "./app-env";
 import { mountAdminRoutes } from "./admin/admin-api";
 import { mountAccountRoutes } from "./client/accounts-api";
 import { mountDirectoryRoutes } from "./client/directory/directory-api";
+import { mountEphemeralRoutes } from "./client/ephemeral/ephemeral-api";
 import { mountProfileRoutes } from "./client/profile/profile-api";
 import { mountPushRoutes } from "./client/push/push-api";
 import { mountEventRoutes } from "./client/events/events-api";
@@ -48,6 +49,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   mountUserDataRoutes(app);
   mountPushRoutes(app);
   mountProfileRoutes(app);
+  mountEphemeralRoutes(app);
   mountAdminRoutes(app);
   if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);
   app.onError(onError);
