@@ -155,7 +155,8 @@ export async function visibleEventsBetween(
  *
  *     const window = await latestVisibleEvents(db, roomId, ranges.get(roomId) ?? [], since, upTo, limit);
  *
- * in place of `latestEvents(db, roomId, since, upTo, limit)`; it returns the same shape.
+ * or put `inVisibleRanges("e.stream_pos", "?")` into the timeline statement, bound to
+ * `JSON.stringify(ranges)` (src/readmodels/sync-timeline.ts does this).
  */
 export async function filterTimelineForUser<T extends { readonly stream_pos: number }>(
   db: D1Database,
@@ -169,8 +170,8 @@ export async function filterTimelineForUser<T extends { readonly stream_pos: num
 
 /**
  * For /sync: the newest `limit` events of `(after, upTo]` the user may see, oldest first, and
- * whether more visible ones exist in the range: `room-queries.latestEvents` under history
- * visibility. `ranges` from `visibleRangesFor` / `visibleRangesForRooms`.
+ * whether more visible ones exist in the range. `ranges` from `visibleRangesFor` /
+ * `visibleRangesForRooms`.
  */
 export async function latestVisibleEvents(
   db: D1Database,
