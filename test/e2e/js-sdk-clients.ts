@@ -2,6 +2,8 @@
 import {
   ClientEvent,
   createClient,
+  type ICreateClientOpts,
+  type IStartClientOpts,
   type MatrixClient,
   MatrixError,
   type Room,
@@ -24,8 +26,9 @@ export interface Account {
 const started = new Set<MatrixClient>();
 
 /** A client for `account` that has not synced yet. */
-export function clientFor(server: StartedServer, account: Account): MatrixClient {
+export function clientFor(server: StartedServer, account: Account, options: Partial<ICreateClientOpts> = {}): MatrixClient {
   return createClient({
+    ...options,
     baseUrl: server.baseUrl,
     userId: account.userId,
     accessToken: account.accessToken,
@@ -51,7 +54,7 @@ export async function register(server: StartedServer, name: string): Promise<Acc
 }
 
 /** Starts the client's /sync loop and resolves once the first sync is PREPARED. */
-export async function startSyncing(client: MatrixClient, initialSyncLimit = 20): Promise<MatrixClient> {
+export async function startSyncing(client: MatrixClient, initialSyncLimit = 20, options: IStartClientOpts = {}): Promise<MatrixClient> {
   const prepared = new Promise<void>((resolve, reject) => {
     const onSync = (state: SyncState, _prev: SyncState | null, data?: { error?: Error }): void => {
       if (state === SyncState.Prepared || state === SyncState.Syncing) {
@@ -65,7 +68,7 @@ export async function startSyncing(client: MatrixClient, initialSyncLimit = 20):
     client.on(ClientEvent.Sync, onSync);
   });
   started.add(client);
-  await client.startClient({ initialSyncLimit });
+  await client.startClient({ initialSyncLimit, ...options });
   await withTimeout(prepared, 30_000, "first sync");
   return client;
 }

@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import {
+  Direction,
+  EventTimeline,
   EventType,
   KnownMembership,
   type MatrixClient,
@@ -13,6 +15,7 @@ import {
   RelationType,
   type Room,
   RoomMemberEvent,
+  TimelineWindow,
 } from "matrix-js-sdk";
 import type { RoomMessageEventContent } from "matrix-js-sdk/lib/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -139,6 +142,61 @@ describe("matrix-js-sdk scenario", () => {
     expect(fetched.content).toEqual({});
   });
 
+  it("bob takes his reaction back by redacting it; alice's aggregation drops it", async () => {
+    const { event_id: targetId } = await alice.sendMessage(roomId, text("tea or coffee?"));
+    const { event_id: reactionId } = await bob.sendEvent(roomId, EventType.Reaction, {
+      "m.relates_to": { rel_type: RelationType.Annotation, event_id: targetId, key: "☕" },
+    });
+    const aliceRoom = await roomOf(alice, roomId);
+    const keys = () =>
+      (aliceRoom.relations.getChildEventsForEvent(targetId, RelationType.Annotation, EventType.Reaction)?.getSortedAnnotationsByKey() ?? []).map(
+        ([key]) => key,
+      );
+    await waitFor(() => keys().includes("☕"), 15_000, "alice to aggregate the reaction");
+    await bob.redactEvent(roomId, reactionId);
+    await waitFor(() => keys().length === 0, 15_000, "the redacted reaction to leave alice's aggregation");
+  });
+
+  it("a fresh client's first sync shows the edit applied, the reaction counted and the redaction done", async () => {
+    const bobRoom = await roomOf(bob, roomId);
+    const events = bobRoom.getLiveTimeline().getEvents();
+    const original = events.find((e) => e.getOriginalContent()["body"] === "see you at 5");
+    const question = events.find((e) => e.getContent()["body"] === "cake?");
+    const redacted = events.find((e) => e.isRedacted() || e.getOriginalContent()["body"] === "my password is hunter2");
+    expect([original, question, redacted].every((e) => e !== undefined)).toBe(true);
+
+    const fresh = await startSyncing(clientFor(server, bobAccount), 30);
+    const room = await roomOf(fresh, roomId);
+    const again = (id: string | undefined) => room.findEventById(id!);
+    expect(again(original!.getId())?.getContent()["body"]).toBe("see you at 6");
+    expect(again(redacted!.getId())?.isRedacted()).toBe(true);
+    const annotations = room.relations
+      .getChildEventsForEvent(question!.getId()!, RelationType.Annotation, EventType.Reaction)
+      ?.getSortedAnnotationsByKey()
+      ?.map(([key, set]) => [key, set.size]);
+    expect(annotations).toEqual([["👍", 1]]);
+    fresh.stopClient();
+  });
+
+  it("bob replies in a thread; alice's client with thread support sees the thread and its replies", async () => {
+    const threaded = async (account: Account): Promise<MatrixClient> => {
+      const client = clientFor(server, account);
+      const prepared = startSyncing(client, 20, { threadSupport: true });
+      return prepared;
+    };
+    const bobThreads = await threaded(bobAccount);
+    const { event_id: rootId } = await alice.sendMessage(roomId, text("thread about lunch"));
+    await eventIn(await roomOf(bobThreads, roomId), rootId, "the root in bob's threaded client");
+    for (const body of ["pizza", "sushi", "both"]) await bobThreads.sendMessage(roomId, rootId, text(body));
+    const aliceThreads = await threaded(aliceAccount);
+    const room = await roomOf(aliceThreads, roomId);
+    const thread = await waitFor(() => (room.getThread(rootId)?.length === 3 ? room.getThread(rootId) : undefined), 15_000, "alice to see 3 replies");
+    expect(thread.replyToEvent?.getContent()["body"]).toBe("both");
+    expect(thread.replyToEvent?.getSender()).toBe(bobAccount.userId);
+    bobThreads.stopClient();
+    aliceThreads.stopClient();
+  });
+
   it("alice sends 120 messages; a fresh client of bob's pages back through all of them in order with scrollback", async () => {
     const sent: string[] = [];
     for (let i = 0; i < 120; i++) {
@@ -170,6 +228,28 @@ describe("matrix-js-sdk scenario", () => {
     while (room.oldState.paginationToken !== null) await fresh.scrollback(room, 50);
     expect(room.getLiveTimeline().getEvents()[0]?.getType()).toBe(EventType.RoomCreate);
     fresh.stopClient();
+  });
+
+  it("a TimelineWindow opened at a message in the middle pages forwards to the newest and back to the room's creation", async () => {
+    const viewer = await startSyncing(clientFor(server, bobAccount, { timelineSupport: true }), 5);
+    const room = await roomOf(viewer, roomId);
+    const page = await viewer.createMessagesRequest(roomId, null, 1000, Direction.Backward);
+    const middle = page.chunk.find((e) => e.content["body"] === "count 60");
+    expect(middle?.event_id).toBeDefined();
+    const window = new TimelineWindow(viewer, room.getUnfilteredTimelineSet(), { windowLimit: 1000 });
+    await window.load(middle!.event_id, 11);
+    const counts = () =>
+      window
+        .getEvents()
+        .map((e) => String(e.getContent()["body"]))
+        .filter((b) => b.startsWith("count "));
+    expect(counts()).toContain("count 60");
+    for (let i = 0; i < 30 && window.canPaginate(EventTimeline.FORWARDS); i++) await window.paginate(EventTimeline.FORWARDS, 25);
+    expect(counts().at(-1)).toBe("count 119");
+    for (let i = 0; i < 30 && window.canPaginate(EventTimeline.BACKWARDS); i++) await window.paginate(EventTimeline.BACKWARDS, 25);
+    expect(window.getEvents()[0]?.getType()).toBe(EventType.RoomCreate);
+    expect(counts()).toEqual(Array.from({ length: 120 }, (_, i) => `count ${i}`));
+    viewer.stopClient();
   });
 
   it("alice tags the room as a favourite and her client sees the tag over sync", async () => {
@@ -252,5 +332,17 @@ describe("matrix-js-sdk scenario", () => {
     await waitFor(async () => (await found(alice)).includes(afterId), 15_000, "alice's search to index part two");
     expect(await found(alice)).toEqual([afterId, beforeId]);
     expect(await found(bob)).toEqual([beforeId]);
+  });
+
+  it("search pages through more results than one response holds, newest first", async () => {
+    let results = await bob.searchRoomEvents({ term: "count", filter: { rooms: [roomId] } });
+    expect(results.count).toBe(120);
+    for (let i = 0; i < 30 && results.next_batch !== undefined; i++) results = await bob.backPaginateRoomEventsSearch(results);
+    const bodies = results.results.map((r) => String(r.context.getEvent().getContent()["body"]));
+    expect(bodies).toEqual(Array.from({ length: 120 }, (_, i) => `count ${119 - i}`));
+    expect(results.highlights).toContain("count");
+    // The SDK asks for one event of context either side.
+    const context = results.results[60]!.context.getTimeline().map((e) => e.getContent()["body"]);
+    expect(context).toEqual(["count 58", "count 59", "count 60"]);
   });
 });
