@@ -56,6 +56,16 @@ export async function presenceOnSync(db: D1Database, userId: string, setPresence
   }
 }
 
+/**
+ * Spec "Events on Change of Profile Information": a changed displayname or avatar_url goes out as an
+ * m.presence update too. Re-issues the user's presence at a new position (offline, active now, for a
+ * user who never had one) and returns it; the caller advances the notifier's "presence" stream.
+ */
+export async function presenceAfterProfileChange(db: D1Database, userId: string, now: number): Promise<number> {
+  const stored = await getPresence(db, userId);
+  return await putPresence(db, userId, stored ?? { state: "offline", statusMsg: null, lastActiveTs: now });
+}
+
 /** The presence stream's head. */
 export async function presencePosition(db: D1Database): Promise<number> {
   const row = await db.prepare("SELECT COALESCE(MAX(stream_pos), 0) AS position FROM presence").first<{ position: number }>();
@@ -91,7 +101,8 @@ export interface PresenceChanges {
  * The m.presence events `viewer` gets in /sync: of the viewer and every user joined to one of
  * `roomIds`, those whose presence changed in `(after, head]`, plus the current presence of every
  * member of `fullRoomIds` (rooms new to the client, whose members it may know nothing of). Content
- * is computed at `now` (idle timeout, last_active_ago).
+ * is computed at `now` (idle timeout, last_active_ago) and carries the user's displayname and
+ * avatar_url.
  */
 export async function presenceChanges(
   db: D1Database,
@@ -105,7 +116,10 @@ export async function presenceChanges(
     db.prepare("SELECT COALESCE(MAX(stream_pos), 0) AS position FROM presence"),
     db
       .prepare(
-        `SELECT p.user_id, p.state, p.status_msg, p.last_active_ts FROM presence p
+        // The profile as profile-store reads it: no profile row means the localpart as displayname.
+        `SELECT p.user_id, p.state, p.status_msg, p.last_active_ts,
+                CASE WHEN pr.user_id IS NULL THEN u.localpart ELSE pr.displayname END AS displayname, pr.avatar_url
+         FROM presence p LEFT JOIN users u ON u.user_id = p.user_id AND u.deactivated = 0 LEFT JOIN profiles pr ON pr.user_id = u.user_id
          WHERE (p.user_id = ?1 AND p.stream_pos > ?3)
             OR (p.user_id IN (SELECT m.user_id FROM memberships m WHERE m.membership = 'join' AND m.room_id IN (SELECT value FROM json_each(?2)))
                 AND p.stream_pos > ?3)
@@ -115,8 +129,12 @@ export async function presenceChanges(
       .bind(viewer, JSON.stringify(roomIds), after, JSON.stringify(fullRoomIds)),
   ]);
   const position = (head?.results[0] as { position: number } | undefined)?.position ?? 0;
-  const events = ((rows?.results ?? []) as PresenceRow[]).map(
-    (row): JsonObject => ({ type: "m.presence", sender: row.user_id, content: presenceContent(toStored(row), now) }),
+  const events = ((rows?.results ?? []) as (PresenceRow & { displayname: string | null; avatar_url: string | null })[]).map(
+    (row): JsonObject => ({
+      type: "m.presence",
+      sender: row.user_id,
+      content: presenceContent(toStored(row), now, { displayname: row.displayname, avatarUrl: row.avatar_url }),
+    }),
   );
   return { position, events };
 }

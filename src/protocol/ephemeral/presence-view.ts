@@ -30,8 +30,14 @@ export function effectiveState(stored: StoredPresence, now: number): PresenceSta
   return stored.state === "online" && now - stored.lastActiveTs >= IDLE_AFTER_MS ? "unavailable" : stored.state;
 }
 
+/** The profile fields an m.presence event carries (spec "Events on Change of Profile Information"); null: not set. */
+export interface PresenceProfile {
+  readonly displayname: string | null;
+  readonly avatarUrl: string | null;
+}
+
 /** The content of an m.presence event, and the body of GET /presence/{userId}/status. */
-export function presenceContent(stored: StoredPresence, now: number): JsonObject {
+export function presenceContent(stored: StoredPresence, now: number, profile?: PresenceProfile): JsonObject {
   const state = effectiveState(stored, now);
   const ago = Math.max(0, now - stored.lastActiveTs);
   const content: Record<string, JsonObject[string]> = {
@@ -40,6 +46,8 @@ export function presenceContent(stored: StoredPresence, now: number): JsonObject
     currently_active: state === "online" && ago < CURRENTLY_ACTIVE_MS,
   };
   if (stored.statusMsg !== null) content["status_msg"] = stored.statusMsg;
+  if (profile !== undefined && profile.displayname !== null) content["displayname"] = profile.displayname;
+  if (profile !== undefined && profile.avatarUrl !== null) content["avatar_url"] = profile.avatarUrl;
   return content;
 }
 

@@ -1,11 +1,12 @@
 // GET/PUT /presence/{userId}/status, presence on /sync (set_presence), and who may see whose presence.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { presenceOnSync } from "../../../src/readmodels/presence-store";
+import { presenceAfterProfileChange, presenceOnSync } from "../../../src/readmodels/presence-store";
 import { ephemeralOf, expectStatus, roomApp, sharedRoom, users } from "./support";
 
 const statusPath = (userId: string) => `presence/${encodeURIComponent(userId)}/status`;
 const T0 = 1_800_000_000_000;
+const localpart = (userId: string) => userId.slice(1).split(":")[0];
 
 describe("presence", () => {
   const call = roomApp({ nowMs: T0 });
@@ -22,6 +23,7 @@ describe("presence", () => {
       last_active_ago: 5_000,
       currently_active: true,
       status_msg: "here",
+      displayname: localpart(alice!.userId),
     });
     // Past the active window: not currently active; past the idle timeout: unavailable.
     expect((await later(90_000)("GET", statusPath(alice!.userId), { token })).body["currently_active"]).toBe(false);
@@ -32,6 +34,7 @@ describe("presence", () => {
       presence: "unavailable",
       last_active_ago: 0,
       currently_active: false,
+      displayname: localpart(alice!.userId),
     });
   });
 
@@ -53,7 +56,7 @@ describe("presence", () => {
     expect(sync.presence.find((e) => e["sender"] === alice.userId)).toEqual({
       type: "m.presence",
       sender: alice.userId,
-      content: { presence: "online", last_active_ago: 0, currently_active: true },
+      content: { presence: "online", last_active_ago: 0, currently_active: true, displayname: localpart(alice.userId) },
     });
     // Incrementally, only changes after the token.
     expect((await ephemeralOf(bob, [roomId], { ...sync.positions }, { now: T0 })).presence).toEqual([]);
@@ -92,5 +95,27 @@ describe("presence", () => {
     expect(await presenceOnSync(env.DB, userId, "unavailable", T0 + 60_000)).toBeUndefined();
     // Back online after a long silence: a change.
     expect(await presenceOnSync(env.DB, userId, undefined, T0 + 10 * 60_000)).toBeGreaterThan(idle!);
+  });
+
+  it("a profile change goes out as an m.presence update carrying the new displayname and avatar_url", async () => {
+    const { alice, bob, roomId } = await sharedRoom(call);
+    const seen = await ephemeralOf(bob, [roomId], undefined, { now: T0 });
+    await expectStatus(
+      call("PUT", `profile/${encodeURIComponent(alice.userId)}/displayname`, { token: alice.accessToken, body: { displayname: "Alice A." } }),
+      200,
+    );
+    await expectStatus(
+      call("PUT", `profile/${encodeURIComponent(alice.userId)}/avatar_url`, { token: alice.accessToken, body: { avatar_url: "mxc://test.example/abc" } }),
+      200,
+    );
+    expect(await presenceAfterProfileChange(env.DB, alice.userId, T0)).toBeGreaterThan(seen.positions.presence);
+    const next = await ephemeralOf(bob, [roomId], { ...seen.positions }, { now: T0 });
+    expect(next.presence).toEqual([
+      {
+        type: "m.presence",
+        sender: alice.userId,
+        content: { presence: "offline", last_active_ago: 0, currently_active: false, displayname: "Alice A.", avatar_url: "mxc://test.example/abc" },
+      },
+    ]);
   });
 });

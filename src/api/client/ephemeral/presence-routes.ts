@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { isPresenceState, presenceContent } from "../../../protocol/ephemeral/presence-view";
 import { WallClock } from "../../../platform/wall-clock";
 import { ephemeralError } from "../../../readmodels/ephemeral-error";
+import { readProfile } from "../../../readmodels/profile-store";
 import { getPresence, isActiveLocalUser, putPresence, shareARoom } from "../../../readmodels/presence-store";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { readJsonObject } from "../../json-body";
@@ -51,9 +52,9 @@ const getStatus = authedRoute((c) =>
         return yield* Effect.fail(ephemeralError("presence_hidden", "You are not allowed to see their presence"));
       }
     }
-    const stored = yield* Effect.promise(() => getPresence(db, userId));
+    const [stored, profile] = yield* Effect.promise(() => Promise.all([getPresence(db, userId), readProfile(db, userId)]));
     if (stored === undefined) return c.json({ presence: "offline" });
-    return c.json(presenceContent(stored, (yield* WallClock).nowMs()));
+    return c.json(presenceContent(stored, (yield* WallClock).nowMs(), profile));
   }),
 );
 
