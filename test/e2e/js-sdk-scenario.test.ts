@@ -148,10 +148,11 @@ describe("matrix-js-sdk scenario", () => {
       "m.relates_to": { rel_type: RelationType.Annotation, event_id: targetId, key: "☕" },
     });
     const aliceRoom = await roomOf(alice, roomId);
+    // The SDK keeps a key whose last annotation was redacted, with no events left under it.
     const keys = () =>
-      (aliceRoom.relations.getChildEventsForEvent(targetId, RelationType.Annotation, EventType.Reaction)?.getSortedAnnotationsByKey() ?? []).map(
-        ([key]) => key,
-      );
+      (aliceRoom.relations.getChildEventsForEvent(targetId, RelationType.Annotation, EventType.Reaction)?.getSortedAnnotationsByKey() ?? [])
+        .filter(([, events]) => events.size > 0)
+        .map(([key]) => key);
     await waitFor(() => keys().includes("☕"), 15_000, "alice to aggregate the reaction");
     await bob.redactEvent(roomId, reactionId);
     await waitFor(() => keys().length === 0, 15_000, "the redacted reaction to leave alice's aggregation");
