@@ -95,8 +95,10 @@ export function upgradeCreationContent(
  * so they are listed at 100, the creator level of those versions.
  */
 export function carriedPowerLevels(oldRules: RoomVersionRules, newRules: RoomVersionRules, state: StateLookup): JsonObject | undefined {
-  const content = state("m.room.power_levels", "")?.pdu.content;
-  if (content === undefined || !oldRules.privilegedCreators || newRules.privilegedCreators) return content;
+  const stored = state("m.room.power_levels", "")?.pdu.content;
+  if (stored === undefined) return undefined;
+  const content = newRules.integerPowerLevels && !oldRules.integerPowerLevels ? integerLevels(oldRules, stored) : stored;
+  if (!oldRules.privilegedCreators || newRules.privilegedCreators) return content;
   const creators = roomPowerFromState(oldRules, state).creators;
   const users: Record<string, JsonValue> = isJsonObject(content["users"]) ? { ...content["users"] } : {};
   for (const creator of creators) {
@@ -104,6 +106,34 @@ export function carriedPowerLevels(oldRules: RoomVersionRules, newRules: RoomVer
     if (listed === undefined || listed < 100) users[creator] = 100;
   }
   return { ...content, users };
+}
+
+const LEVEL_FIELDS = ["users_default", "events_default", "state_default", "ban", "redact", "kick", "invite"];
+const LEVEL_MAPS = ["users", "events", "notifications"];
+
+/**
+ * Before v10 a level may be a string holding an integer (or a float); from v10 only integers pass
+ * the auth rules. Each value becomes the integer it was read as; values that never counted are dropped.
+ */
+function integerLevels(rules: RoomVersionRules, content: JsonObject): JsonObject {
+  const out: Record<string, JsonValue> = { ...content };
+  for (const field of LEVEL_FIELDS) {
+    if (!(field in content)) continue;
+    const level = parsePowerLevelValue(rules, content[field]);
+    if (level === undefined) delete out[field];
+    else out[field] = level;
+  }
+  for (const field of LEVEL_MAPS) {
+    const map = content[field];
+    if (!isJsonObject(map)) continue;
+    const levels: Record<string, JsonValue> = {};
+    for (const [key, value] of Object.entries(map)) {
+      const level = parsePowerLevelValue(rules, value);
+      if (level !== undefined) levels[key] = level;
+    }
+    out[field] = levels;
+  }
+  return out;
 }
 
 /**

@@ -95,6 +95,13 @@ describe("power levels", () => {
     expect(carriedPowerLevels(V10, V11, lookup([]))).toBeUndefined();
   });
 
+  it("levels stored as strings before v10 become integers for a v10+ room", () => {
+    const V9 = roomVersionRules("9")!;
+    const state = [ev("m.room.power_levels", "", { users: { [ALICE]: "100", [BOB]: 50 }, ban: " 50 ", kick: 50.7, events: { "m.room.name": "x" }, invite: "0" })];
+    expect(carriedPowerLevels(V9, V11, lookup(state))).toEqual({ users: { [ALICE]: 100, [BOB]: 50 }, ban: 50, kick: 50, events: {}, invite: 0 });
+    expect(carriedPowerLevels(V9, V9, lookup(state))).toBe(state[0]!.pdu.content);
+  });
+
   it("closes the old room: events_default and invite to max(50, users_default + 1), nothing when already there", () => {
     const open = [ev("m.room.power_levels", "", { users: { [ALICE]: 100 }, users_default: 60, events_default: 0, invite: 0 })];
     expect(restrictedOldPowerLevels(V10, lookup(open))).toEqual({ users: { [ALICE]: 100 }, users_default: 60, events_default: 61, invite: 61 });
