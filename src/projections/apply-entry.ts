@@ -14,10 +14,9 @@ export async function applyEntry(db: D1Database, entry: LogEntry): Promise<Apply
   const sender = typeof entry.event["sender"] === "string" ? entry.event["sender"] : "";
   const facts = { redactorHasPower: isRedaction ? await redactorHasPower(db, entry.roomId, entry.roomVersion, sender) : false };
   const statements = entryStatements(db, entry, facts);
-  const results = await db.batch<{ stream_pos: number }>(statements);
-  const checkpointMove = results[results.length - 2];
+  const results = await db.batch<{ stream_pos: number | null }>(statements);
   const position = results[results.length - 1]?.results[0]?.stream_pos;
-  if (checkpointMove?.meta.changes !== 1 || position === undefined) return { _tag: "Stale" };
+  if (typeof position !== "number") return { _tag: "Stale" };
   return { _tag: "Applied", streamPos: position };
 }
 

@@ -13,6 +13,8 @@ export interface EntryFacts {
 const GUARD = "(SELECT seq FROM room_checkpoints WHERE room_id = ?) = ?";
 // The position D1 assigned to the entry's event row (inserted by the same transaction).
 const POS = "(SELECT stream_pos FROM events WHERE event_id = ?)";
+/** The entry's own event row was written unredacted (checked with its event ID bound). */
+const NOT_REDACTED = "(SELECT redacted_because FROM events WHERE event_id = ?) IS NULL";
 const DOMAIN = (column: string): string => `substr(${column}, instr(${column}, ':') + 1)`;
 
 /** The event a redaction targets: `content.redacts` from v11, the top-level key before. */
@@ -71,8 +73,8 @@ export function searchTextOf(event: Readonly<Record<string, unknown>>): { key: s
 }
 
 /**
- * Statements for `entry`, in order. The second-to-last moves the checkpoint (its `changes` is 1
- * exactly when the entry applied); the last returns the entry's stream position.
+ * Statements for `entry`, in order. The last moves the checkpoint and returns the entry's stream
+ * position: it returns a row exactly when the entry applied.
  */
 export function entryStatements(db: D1Database, entry: LogEntry, facts: EntryFacts): D1PreparedStatement[] {
   const { roomId, seq, eventId, event } = entry;
@@ -82,25 +84,36 @@ export function entryStatements(db: D1Database, entry: LogEntry, facts: EntryFac
   const sender = text(event["sender"]) ?? "";
   const ts = typeof event["origin_server_ts"] === "number" ? event["origin_server_ts"] : 0;
   const accepted = entry.status === "accepted";
-  const out: D1PreparedStatement[] = [
-    db.prepare("INSERT OR IGNORE INTO rooms (room_id, room_version) VALUES (?, ?)").bind(roomId, entry.roomVersion),
-    db.prepare("INSERT OR IGNORE INTO room_checkpoints (room_id, seq) VALUES (?, 0)").bind(roomId),
+  const out: D1PreparedStatement[] = [];
+  // A room's entries apply in seq order from 1 (live and in replay), so its rows exist from then on.
+  if (seq === 1) {
+    out.push(
+      db.prepare("INSERT OR IGNORE INTO rooms (room_id, room_version) VALUES (?, ?)").bind(roomId, entry.roomVersion),
+      db.prepare("INSERT OR IGNORE INTO room_checkpoints (room_id, seq) VALUES (?, 0)").bind(roomId),
+    );
+  }
+  // A redaction that arrived before this event (federation) applies as the row is written.
+  out.push(
     db
       .prepare(
         `INSERT OR IGNORE INTO events (event_id, room_id, seq, type, state_key, sender, origin_server_ts, status,
-           event_json, replaces_event_id, txn_user_id, txn_device_id, txn_id)
+           event_json, replaces_event_id, txn_user_id, txn_device_id, txn_id, redacted_because)
          SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?,
            (SELECT event_id FROM current_state WHERE room_id = ? AND type = ? AND state_key = ? AND ?),
-           ?, ?, ?
+           ?, ?, ?,
+           (SELECT r.redaction_id FROM redactions r
+            WHERE r.redacts = ? AND r.room_id = ? AND (r.has_power = 1 OR ${DOMAIN("r.sender")} = substr(?, instr(?, ':') + 1))
+            ORDER BY r.redaction_id LIMIT 1)
          WHERE ${GUARD}`,
       )
       .bind(
         eventId, roomId, seq, type, stateKey, sender, ts, entry.status, JSON.stringify(event),
         roomId, type, stateKey ?? "", accepted && stateKey !== null ? 1 : 0,
         entry.txn?.userId ?? null, entry.txn?.deviceId ?? null, entry.txn?.txnId ?? null,
+        eventId, roomId, sender, sender,
         ...guard,
       ),
-  ];
+  );
   for (const removed of entry.stateDelta.removed) out.push(...removeState(db, entry, removed));
   for (const added of entry.stateDelta.added) out.push(...addState(db, entry, added));
   const relation = accepted ? relationOf(event) : undefined;
@@ -109,9 +122,9 @@ export function entryStatements(db: D1Database, entry: LogEntry, facts: EntryFac
       db
         .prepare(
           `INSERT OR IGNORE INTO relations (event_id, room_id, relates_to, rel_type, type, sender, stream_pos)
-           SELECT ?, ?, ?, ?, ?, ?, ${POS} WHERE ${GUARD}`,
+           SELECT ?, ?, ?, ?, ?, ?, ${POS} WHERE ${NOT_REDACTED} AND ${GUARD}`,
         )
-        .bind(eventId, roomId, relation.relatesTo, relation.relType, type, sender, eventId, ...guard),
+        .bind(eventId, roomId, relation.relatesTo, relation.relType, type, sender, eventId, eventId, ...guard),
     );
   }
   // Messages are searchable as timeline events, names and topics as the room's state.
@@ -121,8 +134,8 @@ export function entryStatements(db: D1Database, entry: LogEntry, facts: EntryFac
     out.push(
       db.prepare(`DELETE FROM event_search WHERE rowid = ${POS} AND ${GUARD}`).bind(eventId, ...guard),
       db
-        .prepare(`INSERT INTO event_search (rowid, body, key, event_id, room_id) SELECT ${POS}, ?, ?, ?, ? WHERE ${GUARD}`)
-        .bind(eventId, searchable.body, searchable.key, eventId, roomId, ...guard),
+        .prepare(`INSERT INTO event_search (rowid, body, key, event_id, room_id) SELECT ${POS}, ?, ?, ?, ? WHERE ${NOT_REDACTED} AND ${GUARD}`)
+        .bind(eventId, searchable.body, searchable.key, eventId, roomId, eventId, ...guard),
     );
   }
   const target = accepted && type === "m.room.redaction" ? redactionTarget(entry) : undefined;
@@ -136,9 +149,9 @@ export function entryStatements(db: D1Database, entry: LogEntry, facts: EntryFac
         .bind(eventId, roomId, target, sender, facts.redactorHasPower ? 1 : 0, ...guard),
     );
   }
-  // Applies every redaction now known for this entry's event or for its target: covers both the
-  // redaction arriving after its target and before it.
-  for (const redacted of target === undefined ? [eventId] : [eventId, target]) {
+  // A redaction applies to a target already projected here (the redaction arriving first is
+  // handled as the target's row is written, above).
+  for (const redacted of target === undefined ? [] : [target]) {
     out.push(
       db
         .prepare(
@@ -166,8 +179,9 @@ export function entryStatements(db: D1Database, entry: LogEntry, facts: EntryFac
     );
   }
   out.push(
-    db.prepare("UPDATE room_checkpoints SET seq = ? WHERE room_id = ? AND seq = ?").bind(seq, roomId, seq - 1),
-    db.prepare("SELECT stream_pos FROM events WHERE event_id = ?").bind(eventId),
+    db
+      .prepare("UPDATE room_checkpoints SET seq = ? WHERE room_id = ? AND seq = ? RETURNING (SELECT stream_pos FROM events WHERE event_id = ?) AS stream_pos")
+      .bind(seq, roomId, seq - 1, eventId),
   );
   return out;
 }

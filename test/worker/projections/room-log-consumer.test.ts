@@ -20,8 +20,8 @@ async function roomRows(roomId: string) {
   };
 }
 
-/** env.DB that records each round trip it makes (batch, first, all, run). */
-function countingD1(calls: string[]): D1Database {
+/** env.DB that records each round trip it makes (batch, first, all, run) and each batch's size. */
+function countingD1(calls: string[], batchSizes: number[] = []): D1Database {
   const counted = (statement: D1PreparedStatement): D1PreparedStatement =>
     new Proxy(statement, {
       get(target, prop) {
@@ -43,6 +43,7 @@ function countingD1(calls: string[]): D1Database {
       if (prop === "batch") {
         return (statements: D1PreparedStatement[]) => {
           calls.push("batch");
+          batchSizes.push(statements.length);
           return target.batch(statements);
         };
       }
@@ -119,8 +120,12 @@ describe("room log consumer", () => {
     expect(calls).toEqual(room.entries.map(() => "batch"));
     calls.length = 0;
     room.message("@alice:test", "two");
-    expect(await projectRoomLogBatch(batchOf(room.entries.slice(-1)), deps)).toMatchObject({ applied: 1 });
+    const sizes: number[] = [];
+    const live = { ...deps, db: countingD1(calls, sizes) };
+    expect(await projectRoomLogBatch(batchOf(room.entries.slice(-1)), live)).toMatchObject({ applied: 1 });
     expect(calls).toEqual(["batch"]);
+    // A searchable message: the event row, its search row (two statements) and the checkpoint move.
+    expect(sizes).toEqual([4]);
   });
 
   it("fills a gap from the room log before applying a later entry, then acks the early ones as duplicates", async () => {
