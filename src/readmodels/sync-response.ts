@@ -4,12 +4,12 @@ import type { JsonObject } from "../protocol/json-value";
 import { emptyUserPushRules, mergePushRules } from "../protocol/push/user-push-rules";
 import { err, ok, type Result } from "../protocol/result";
 import { accountDataChanges } from "./account-data";
+import { forgottenRoomIds } from "./forgotten-rooms";
 import { PUSH_RULES_ACCOUNT_DATA_TYPE, pushRulesAccountDataContent } from "./push-rule-store";
 import { accountDataSections } from "./sync-account-data";
 import { buildRoomSections, type RoomsSections } from "./sync-rooms";
 import { readSyncSnapshot } from "./sync-snapshot";
 import { formatSyncToken, parseSyncToken, SYNC_STREAMS, type InvalidSyncToken, type SyncToken } from "./sync-token";
-import type { ReadPosition } from "./unread-counts";
 
 /** The `set_presence` query parameter's values. */
 export type SetPresence = "online" | "offline" | "unavailable";
@@ -28,12 +28,6 @@ export interface SyncRequest {
   readonly presence?: SetPresence;
   /** Records `presence` for the user; called once per request by syncWithLongPoll. */
   readonly setPresence?: (userId: string, presence: SetPresence) => Promise<void>;
-  /**
-   * Where the user has read up to in each room (their read receipts), read beside the snapshot.
-   * Without it, or for a room it leaves out, a room is read up to the user's join, and the user's
-   * own events count as read markers in every case.
-   */
-  readonly readPositions?: (userId: string) => Promise<ReadonlyMap<string, ReadPosition>>;
 }
 
 export interface SyncResult {
@@ -48,8 +42,6 @@ export interface SyncResult {
 
 export const DEFAULT_TIMELINE_LIMIT = 10;
 const MAX_TIMELINE_LIMIT = 1000;
-
-const NO_READ_POSITIONS: ReadonlyMap<string, ReadPosition> = new Map();
 
 /** The parts a response is empty without; each new section of the response adds its check here. */
 function isEmpty(parts: { readonly globalAccountData: readonly unknown[]; readonly rooms: RoomsSections }): boolean {
@@ -70,9 +62,11 @@ export async function buildSync(db: D1Database, request: SyncRequest): Promise<R
     since = parsed.value.pdu;
     sinceAccount = parsed.value.account_data;
   }
-  const [snapshot, readPositions] = await Promise.all([
+  const includeLeave = request.filter?.room?.include_leave === true;
+  const [snapshot, forgotten] = await Promise.all([
     readSyncSnapshot(db, request.userId, since, sinceAccount),
-    request.readPositions?.(request.userId) ?? Promise.resolve(NO_READ_POSITIONS),
+    // Only include_leave brings old leaves back; forgotten rooms stay out of those.
+    includeLeave ? forgottenRoomIds(db, request.userId) : Promise.resolve(new Set<string>()),
   ]);
   // A token above every position was issued before a replay renumbered the stream: start afresh.
   if (since !== undefined && since > snapshot.position) since = undefined;
@@ -104,8 +98,8 @@ export async function buildSync(db: D1Database, request: SyncRequest): Promise<R
     memberships: snapshot.memberships,
     movedRooms: since === undefined ? undefined : snapshot.movedRooms,
     accountData,
-    readPositions,
     visible: snapshot.visible,
+    hiddenLeftRooms: forgotten,
   });
   const token: SyncToken = { pdu: snapshot.position, account_data: snapshot.accountPosition };
   const body: JsonObject = {

@@ -15,7 +15,7 @@ import { stateStatement, type StateQuery } from "./sync-state";
 import { readStrippedState, strippedStateStatement } from "./sync-stripped-state";
 import { readTimeline, timelineStatement, type RoomTimeline, type TimelineQuery } from "./sync-timeline";
 import { formatSyncToken, tokenAt } from "./sync-token";
-import { countUnreadInRooms, type ReadPosition, type RoomUnread } from "./unread-counts";
+import { countUnreadInRooms, type RoomUnread } from "./unread-counts";
 
 export interface RoomsInput {
   readonly db: D1Database;
@@ -34,9 +34,15 @@ export interface RoomsInput {
   /** Rooms with events after `since` (undefined in an initial sync: every room counts as moved). */
   readonly movedRooms: ReadonlySet<string> | undefined;
   readonly accountData: AccountDataSections;
-  readonly readPositions: ReadonlyMap<string, ReadPosition>;
   /** The positions of each room history visibility lets the user read. */
   readonly visible: ReadonlyMap<string, VisibleRanges>;
+  /** Rooms left out of `leave` even with include_leave (forgotten ones). */
+  readonly hiddenLeftRooms: ReadonlySet<string>;
+  /**
+   * Sections other streams add to joined rooms (`ephemeral`, say), by room ID then key. A joined
+   * room with any is sent even when nothing else of it changed.
+   */
+  readonly extraSections?: ReadonlyMap<string, Readonly<Record<string, JsonValue>>>;
 }
 
 export interface RoomsSections {
@@ -81,7 +87,7 @@ function planRooms(input: RoomsInput): { rooms: RoomPlan[]; stripped: SyncMember
         // A room joined since the token is new to the client, as in an initial sync.
         const fresh = changedSince;
         const content = fresh || input.fullState || input.movedRooms === undefined || input.movedRooms.has(m.room_id);
-        if (!content && !input.accountData.rooms.has(m.room_id)) continue;
+        if (!content && !input.accountData.rooms.has(m.room_id) && input.extraSections?.has(m.room_id) !== true) continue;
         rooms.push({ membership: m, left: false, fresh, content, timeline: timeline(m, fresh, input.position) });
         break;
       }
@@ -95,7 +101,7 @@ function planRooms(input: RoomsInput): { rooms: RoomPlan[]; stripped: SyncMember
         // sync that starts afresh. A left user sees the room up to their leave.
         const newlyLeft = since !== undefined && changedSince;
         const history = includeLeave && (since === undefined || input.fullState);
-        if (!newlyLeft && !history) continue;
+        if ((!newlyLeft && !history) || input.hiddenLeftRooms.has(m.room_id)) continue;
         const fresh = since === undefined || (input.fullState && !newlyLeft);
         rooms.push({ membership: m, left: true, fresh, content: true, timeline: timeline(m, fresh, m.stream_pos) });
         break;
@@ -177,7 +183,7 @@ export async function buildRoomSections(input: RoomsInput): Promise<RoomsSection
       joined.map((r) => ({
         roomId: r.membership.room_id,
         roomVersion: r.membership.room_version,
-        readPosition: input.readPositions.get(r.membership.room_id) ?? { unthreaded: r.membership.stream_pos },
+        floor: r.membership.stream_pos,
       })),
       { upTo: input.position, byThread },
     ),
@@ -244,6 +250,7 @@ export async function buildRoomSections(input: RoomsInput): Promise<RoomsSection
       account_data: { events },
       summary: {},
       unread_notifications: unreadJson(unread.get(r.membership.room_id)),
+      ...input.extraSections?.get(r.membership.room_id),
     };
   }
   for (const m of plan.stripped) {
@@ -285,7 +292,8 @@ function assembleRoom(
   const timelineEvents = toClient(timeline.events, version);
   const stateEvents = toClient(state as EventRowWithRelated[], version);
   const accountData = extra.accountData.rooms.get(roomId) ?? [];
-  const quiet = timelineEvents.length === 0 && stateEvents.length === 0 && accountData.length === 0;
+  const extraSections = plan.left ? undefined : input.extraSections?.get(roomId);
+  const quiet = timelineEvents.length === 0 && stateEvents.length === 0 && accountData.length === 0 && extraSections === undefined;
   if (!plan.fresh && !input.fullState && quiet) return undefined;
   const section: Record<string, JsonValue> = {
     timeline: { events: timelineEvents, limited: timeline.limited, prev_batch: formatSyncToken(tokenAt(timeline.start)) },
@@ -300,5 +308,5 @@ function assembleRoom(
       [...extra.unread.threads].map(([thread, counts]) => [thread, { notification_count: counts.notification_count, highlight_count: counts.highlight_count }]),
     );
   }
-  return section;
+  return { ...section, ...extraSections };
 }

@@ -111,10 +111,8 @@ export async function countUnread(
 }
 
 /**
- * Where a user has read up to in one room, as stream positions: the coordinator fills this from
- * read receipts (`m.read` and `m.read.private`, whichever is ahead). `unthreaded` covers the whole
- * room; `main` the main timeline; `threads` each thread by its root's event ID. The user's own
- * events count as read markers on top of these (spec: a receipt moves "by sending an event").
+ * Where a user has read up to in one room, as stream positions. `unthreaded` covers the whole
+ * room; `main` the main timeline; `threads` each thread by its root's event ID.
  */
 export interface ReadPosition {
   readonly unthreaded: number;
@@ -132,7 +130,8 @@ export interface RoomUnread {
 export interface UnreadRoomQuery {
   readonly roomId: string;
   readonly roomVersion: string;
-  readonly readPosition: ReadPosition;
+  /** Nothing at or before this position is unread (the user's join: history from before it is not news). */
+  readonly floor: number;
 }
 
 interface UnreadEventRow {
@@ -142,13 +141,35 @@ interface UnreadEventRow {
   readonly thread_id: string | null;
 }
 
+// The read receipts that clear notifications (spec "Receipts": whichever of the two is ahead).
+const READ_RECEIPTS = "('m.read', 'm.read.private')";
+
+/**
+ * Where the user has read up to in each room: their join (`floor`), raised by their read receipts.
+ * An unthreaded receipt covers the whole room, `main` the main timeline, a thread ID that thread.
+ */
+function readPositions(rooms: readonly UnreadRoomQuery[], receipts: readonly { room_id: string; thread_id: string; position: number }[]): Map<string, ReadPosition> {
+  const out = new Map<string, { unthreaded: number; main?: number; threads: Map<string, number> }>(
+    rooms.map((r) => [r.roomId, { unthreaded: r.floor, threads: new Map() }]),
+  );
+  for (const row of receipts) {
+    const entry = out.get(row.room_id);
+    if (entry === undefined) continue;
+    if (row.thread_id === "") entry.unthreaded = Math.max(entry.unthreaded, row.position);
+    else if (row.thread_id === "main") entry.main = row.position;
+    else entry.threads.set(row.thread_id, row.position);
+  }
+  return out;
+}
+
 /**
  * countUnread for many rooms in one D1 round trip: each room's unread events (newest first, each
- * with the thread it belongs to, one or two relation hops from its thread root), the rooms' power
- * levels and the user's member events, join counts and the user's push rules. With `byThread` the
- * room count is the main timeline's only and each thread counts apart (spec "Threading"); otherwise
- * every event counts in the room's total. Counting stops at the user's own newest event of the
- * same timeline.
+ * with the thread it belongs to, one or two relation hops from its thread root), the user's read
+ * receipts, the rooms' power levels and the user's member events, join counts and the user's push
+ * rules. With `byThread` the room count is the main timeline's only and each thread counts apart
+ * (spec "Threading"); otherwise every event counts in the room's total. The user's own events are
+ * read markers too (spec: a receipt moves "by sending an event"): counting stops at the user's
+ * newest event of the same timeline.
  */
 export async function countUnreadInRooms(
   db: D1Database,
@@ -159,8 +180,7 @@ export async function countUnreadInRooms(
   const out = new Map<string, RoomUnread>();
   if (rooms.length === 0) return out;
   const roomList = JSON.stringify(rooms.map((r) => r.roomId));
-  // Events at or below every marker are read whatever timeline they are in.
-  const lowest = (p: ReadPosition): number => p.unthreaded;
+  // Events at or before the join or an unthreaded receipt are read whatever timeline they are in.
   const eventStatements = rooms.map((room) =>
     db
       .prepare(
@@ -168,12 +188,22 @@ export async function countUnreadInRooms(
            CASE WHEN r.rel_type = 'm.thread' THEN r.relates_to
                 ELSE (SELECT r2.relates_to FROM relations r2 WHERE r2.event_id = r.relates_to AND r2.rel_type = 'm.thread') END AS thread_id
          FROM events e LEFT JOIN relations r ON r.event_id = e.event_id
-         WHERE e.room_id = ? AND e.status = 'accepted' AND e.redacted_because IS NULL AND e.stream_pos > ? AND e.stream_pos <= ?
-         ORDER BY e.stream_pos DESC LIMIT ?`,
+         WHERE e.room_id = ?1 AND e.status = 'accepted' AND e.redacted_because IS NULL AND e.stream_pos <= ?3
+           AND e.stream_pos > MAX(?2, COALESCE((
+             SELECT MAX(x.stream_pos) FROM receipts rc JOIN events x ON x.event_id = rc.event_id
+             WHERE rc.room_id = ?1 AND rc.user_id = ?5 AND rc.thread_id = '' AND rc.receipt_type IN ${READ_RECEIPTS}), 0))
+         ORDER BY e.stream_pos DESC LIMIT ?4`,
       )
-      .bind(room.roomId, lowest(room.readPosition), options.upTo, options.maxEvents ?? DEFAULT_MAX_EVENTS),
+      .bind(room.roomId, room.floor, options.upTo, options.maxEvents ?? DEFAULT_MAX_EVENTS, userId),
   );
-  const [state, members, rules, ...events] = await db.batch([
+  const [receipts, state, members, rules, ...events] = await db.batch([
+    db
+      .prepare(
+        `SELECT rc.room_id, rc.thread_id, MAX(e.stream_pos) AS position FROM receipts rc JOIN events e ON e.event_id = rc.event_id
+         WHERE rc.room_id IN (SELECT value FROM json_each(?1)) AND rc.user_id = ?2 AND rc.receipt_type IN ${READ_RECEIPTS}
+         GROUP BY rc.room_id, rc.thread_id`,
+      )
+      .bind(roomList, userId),
     db
       .prepare(
         `SELECT cs.room_id, cs.type, cs.state_key, cs.event_id, e.event_json FROM current_state cs JOIN events e ON e.event_id = cs.event_id
@@ -187,6 +217,7 @@ export async function countUnreadInRooms(
     db.prepare("SELECT rules_json FROM push_rules WHERE user_id = ?").bind(userId),
     ...eventStatements,
   ]);
+  const positions = readPositions(rooms, (receipts?.results ?? []) as { room_id: string; thread_id: string; position: number }[]);
   const stateByRoom = new Map<string, StateRow[]>();
   for (const row of (state?.results ?? []) as (StateRow & { room_id: string })[]) {
     const list = stateByRoom.get(row.room_id);
@@ -200,20 +231,20 @@ export async function countUnreadInRooms(
   rooms.forEach((room, i) => {
     const rows = (events[i]?.results ?? []) as UnreadEventRow[];
     const zero = { notification_count: 0, highlight_count: 0 };
+    const position = positions.get(room.roomId) ?? { unthreaded: room.floor };
     if (rows.length === 0) {
-      out.set(room.roomId, { room: zero });
+      out.set(room.roomId, { room: zero, ...(options.byThread ? { threads: new Map() } : {}) });
       return;
     }
     const contextFor = evaluationContext(userId, room.roomVersion, stateByRoom.get(room.roomId) ?? [], joinCounts.get(room.roomId) ?? 0);
     const counts = new Map<string, { notification_count: number; highlight_count: number }>();
     /** Timelines whose read marker has been reached (newest first: everything older is read too). */
     const done = new Set<string>();
-    const position = room.readPosition;
     for (const row of rows) {
       const timeline = options.byThread ? (row.thread_id ?? MAIN) : MAIN;
       if (done.has(timeline)) continue;
-      const readUpTo = Math.max(position.unthreaded, (row.thread_id === null ? position.main : position.threads?.get(row.thread_id)) ?? 0);
-      if (row.stream_pos <= readUpTo) continue;
+      const receipt = row.thread_id === null ? position.main : position.threads?.get(row.thread_id);
+      if (row.stream_pos <= Math.max(position.unthreaded, receipt ?? 0)) continue;
       if (row.sender === userId) {
         done.add(timeline);
         continue;
@@ -227,10 +258,9 @@ export async function countUnreadInRooms(
       if (match.highlight) c.highlight_count++;
       counts.set(timeline, c);
     }
-    const threads = new Map([...counts].filter(([t]) => t !== MAIN));
     out.set(room.roomId, {
       room: counts.get(MAIN) ?? zero,
-      ...(options.byThread ? { threads } : {}),
+      ...(options.byThread ? { threads: new Map([...counts].filter(([t]) => t !== MAIN)) } : {}),
     });
   });
   return out;

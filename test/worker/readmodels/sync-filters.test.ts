@@ -3,6 +3,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { LogEntry } from "../../../src/commands/log-entry";
 import type { Filter } from "../../../src/protocol/filters/filter-definition";
+import { forgetRoom } from "../../../src/readmodels/forgotten-rooms";
 import { projectRoomLogBatch } from "../../../src/projections/room-log-consumer";
 import { buildSync, type SyncRequest } from "../../../src/readmodels/sync-response";
 import { batchOf, ScriptedLogs } from "../projections/scripted-log";
@@ -59,6 +60,10 @@ describe("sync filters", () => {
     const section = withLeave.body.rooms.leave[room.roomId]!;
     expect(ids(section.timeline.events).at(-1)).toBe(left.eventId);
     expect(section.timeline.events.map((e) => e.content["body"])).not.toContain("after the leave");
+    // A forgotten room stays out, even with include_leave.
+    expect(await forgetRoom(env.DB, "@fleaver:test", room.roomId, 0)).toBeUndefined();
+    const forgotten = await sync({ userId: "@fleaver:test", filter: { room: { include_leave: true } } });
+    expect(forgotten.body.rooms.leave).toEqual({});
   });
 
   it("timeline types, senders and contains_url filter before the limit counts; limited says more matched", async () => {

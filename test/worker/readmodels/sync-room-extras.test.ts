@@ -122,7 +122,7 @@ describe("unread notifications", () => {
     expect(third.body.rooms.join[room.roomId]!.unread_notifications).toEqual({ notification_count: 0, highlight_count: 0 });
   });
 
-  it("reads from a read position the caller supplies (receipts), and splits threads out with unread_thread_notifications", async () => {
+  it("read receipts (unthreaded, main, per thread) clear counts; unread_thread_notifications splits threads out", async () => {
     const room = logs.room("!unreadthreads:test").create("@ut-a:test");
     room.member("@ut-b:test", "join");
     const root = room.message("@ut-b:test", "root");
@@ -138,12 +138,22 @@ describe("unread notifications", () => {
     const section = threaded.body.rooms.join[room.roomId]!;
     expect(section.unread_notifications.notification_count).toBe(2);
     expect(section.unread_thread_notifications).toEqual({ [root.eventId]: { notification_count: 2, highlight_count: 0 } });
-    const rootPos = await env.DB.prepare("SELECT stream_pos FROM events WHERE event_id = ?").bind(root.eventId).first<number>("stream_pos");
-    const readRoot = await sync({
-      userId: "@ut-a:test",
-      readPositions: async () => new Map([[room.roomId, { unthreaded: rootPos! }]]),
-    });
-    expect(readRoot.body.rooms.join[room.roomId]!.unread_notifications.notification_count).toBe(3);
+    const receipt = (type: string, threadId: string, eventId: string) =>
+      env.DB.prepare(
+        "INSERT OR REPLACE INTO receipts (room_id, user_id, receipt_type, thread_id, event_id, ts) VALUES (?, '@ut-a:test', ?, ?, ?, 0)",
+      )
+        .bind(room.roomId, type, threadId, eventId)
+        .run();
+    // An unthreaded private receipt on the root: everything up to it is read, in every timeline.
+    await receipt("m.read.private", "", root.eventId);
+    expect((await sync({ userId: "@ut-a:test" })).body.rooms.join[room.roomId]!.unread_notifications.notification_count).toBe(3);
+    // A receipt in the thread clears the thread only; one on `main` the main timeline only.
+    await receipt("m.read", root.eventId, room.entries[6]!.eventId);
+    const threadRead = await sync({ userId: "@ut-a:test", filter: { room: { timeline: { unread_thread_notifications: true } } } });
+    expect(threadRead.body.rooms.join[room.roomId]!.unread_notifications.notification_count).toBe(1);
+    expect(threadRead.body.rooms.join[room.roomId]!.unread_thread_notifications).toBeUndefined();
+    await receipt("m.read", "main", room.entries[7]!.eventId);
+    expect((await sync({ userId: "@ut-a:test" })).body.rooms.join[room.roomId]!.unread_notifications.notification_count).toBe(0);
   });
 });
 
