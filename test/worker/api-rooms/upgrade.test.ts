@@ -126,6 +126,19 @@ describe("room upgrade", () => {
     expect(await tagsOf(carol!, newRoomId)).toEqual({ "u.new": { order: 0.5 } });
   });
 
+  it("a member's push rule for the old room (e.g. muted) is copied when they join the replacement", async () => {
+    const [alice, bob] = await users(call, 2);
+    const oldRoomId = await createRoom(call, alice!, { room_version: "11", preset: "public_chat" });
+    await expectStatus(call("POST", path(oldRoomId, "join"), { token: bob!.accessToken }), 200);
+    const rule = (roomId: string) => `pushrules/global/room/${encodeURIComponent(roomId)}`;
+    await expectStatus(call("PUT", rule(oldRoomId), { token: bob!.accessToken, body: { actions: [] } }), 200);
+    const newRoomId = await upgradeRoom(call, alice!, oldRoomId, { new_version: "12" });
+    await expectStatus(call("GET", rule(newRoomId), { token: bob!.accessToken }), 404, "M_NOT_FOUND");
+    await expectStatus(call("POST", path(newRoomId, "join"), { token: bob!.accessToken }), 200);
+    const copied = await expectStatus(call("GET", rule(newRoomId), { token: bob!.accessToken }), 200);
+    expect(copied.body).toMatchObject({ rule_id: newRoomId, actions: [], enabled: true });
+  });
+
   it("refuses bad bodies, unsupported versions, users without the tombstone level, non-members and unknown rooms", async () => {
     const [alice, bob, eve] = await users(call, 3);
     const roomId = await createRoom(call, alice!, { room_version: "11", preset: "public_chat" });
