@@ -181,6 +181,12 @@ export async function countUnreadInRooms(
   if (rooms.length === 0) return out;
   const roomList = JSON.stringify(rooms.map((r) => r.roomId));
   // Events at or before the join or an unthreaded receipt are read whatever timeline they are in.
+  // Counting the room as one, the user's newest own event ends the count too: walking the room's
+  // index back from the head finds it, so a busy room costs only what came after it.
+  const ownEventBound = options.byThread
+    ? ""
+    : `AND e.stream_pos >= COALESCE((SELECT o.stream_pos FROM events o WHERE o.room_id = ?1 AND o.stream_pos <= ?3 AND o.stream_pos > ?2
+                                     AND o.sender = ?5 ORDER BY o.stream_pos DESC LIMIT 1), 0)`;
   const eventStatements = rooms.map((room) =>
     db
       .prepare(
@@ -192,6 +198,7 @@ export async function countUnreadInRooms(
            AND e.stream_pos > MAX(?2, COALESCE((
              SELECT MAX(x.stream_pos) FROM receipts rc JOIN events x ON x.event_id = rc.event_id
              WHERE rc.room_id = ?1 AND rc.user_id = ?5 AND rc.thread_id = '' AND rc.receipt_type IN ${READ_RECEIPTS}), 0))
+           ${ownEventBound}
          ORDER BY e.stream_pos DESC LIMIT ?4`,
       )
       .bind(room.roomId, room.floor, options.upTo, options.maxEvents ?? DEFAULT_MAX_EVENTS, userId),
