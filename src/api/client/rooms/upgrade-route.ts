@@ -121,13 +121,6 @@ const upgrade = authedRoute((c) =>
     if (!created.ok) return yield* Effect.fail(created.error);
     const newRoomId = created.value.roomId;
 
-    // Step 4: local aliases and the directory listing follow the room.
-    const moved = yield* Effect.promise(() => moveAliases(c.env.DB, oldRoomId, newRoomId));
-    if ((yield* Effect.promise(() => roomVisibility(c.env.DB, oldRoomId))) === "public") {
-      yield* Effect.promise(() => setRoomVisibility(c.env.DB, newRoomId, "public", now));
-      yield* Effect.promise(() => setRoomVisibility(c.env.DB, oldRoomId, "private", now));
-    }
-
     // Step 5: the tombstone. Its power was checked above; a change since then refuses it here.
     const base = { v: 1, roomId: oldRoomId, sender: me.userId, deviceId: me.deviceId } as const;
     const tombstone = yield* submit(c, {
@@ -138,6 +131,14 @@ const upgrade = authedRoute((c) =>
       content: { body: "This room has been replaced", replacement_room: newRoomId },
     });
     let oldSeq = tombstone.lastSeq;
+
+    // Step 4, once the tombstone is in (a refused tombstone leaves the old room's aliases where
+    // they were): local aliases and the directory listing follow the room.
+    const moved = yield* Effect.promise(() => moveAliases(c.env.DB, oldRoomId, newRoomId));
+    if ((yield* Effect.promise(() => roomVisibility(c.env.DB, oldRoomId))) === "public") {
+      yield* Effect.promise(() => setRoomVisibility(c.env.DB, newRoomId, "public", now));
+      yield* Effect.promise(() => setRoomVisibility(c.env.DB, oldRoomId, "private", now));
+    }
     // The old room's canonical alias named aliases that now lead to the new room.
     const oldCanonical = state("m.room.canonical_alias", "");
     if (moved.length > 0 && oldCanonical !== undefined && Object.keys(oldCanonical.pdu.content).length > 0) {
