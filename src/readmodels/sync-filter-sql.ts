@@ -44,8 +44,7 @@ export function eventFilterCondition(filter: RoomEventFilter | undefined): SqlCo
 }
 
 /** A section filter's own `rooms` / `not_rooms` (the room-level ones are applied before). */
-export const sectionIncludesRoom = (filter: RoomEventFilter | undefined, roomId: string): boolean =>
-  roomFilterIncludes(filter === undefined ? undefined : { ...(filter.rooms ? { rooms: filter.rooms } : {}), ...(filter.not_rooms ? { not_rooms: filter.not_rooms } : {}) }, roomId);
+export const sectionIncludesRoom = (filter: RoomEventFilter | undefined, roomId: string): boolean => roomFilterIncludes(filter, roomId);
 
 /** `a AND b`, parameters concatenated. */
 export const andConditions = (...conditions: readonly SqlCondition[]): SqlCondition => {

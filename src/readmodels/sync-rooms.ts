@@ -93,7 +93,7 @@ function planRooms(input: RoomsInput): { rooms: RoomPlan[]; stripped: SyncMember
       }
       case "invite":
       case "knock":
-        if (changedSince) stripped.push(m);
+        if (changedSince || input.fullState) stripped.push(m);
         break;
       case "leave":
       case "ban": {
