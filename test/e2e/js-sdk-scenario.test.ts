@@ -128,6 +128,22 @@ describe("matrix-js-sdk scenario", () => {
     ]);
   });
 
+  it("a second identical reaction from bob is refused with M_DUPLICATE_ANNOTATION until he takes the first back", async () => {
+    const { event_id: targetId } = await alice.sendMessage(roomId, text("biscuits?"));
+    const react = () =>
+      bob.sendEvent(roomId, EventType.Reaction, { "m.relates_to": { rel_type: RelationType.Annotation, event_id: targetId, key: "🍪" } });
+    const { event_id: firstId } = await react();
+    const second = await react().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(second).toBeInstanceOf(MatrixError);
+    expect([(second as MatrixError).httpStatus, (second as MatrixError).errcode]).toEqual([400, "M_DUPLICATE_ANNOTATION"]);
+    await bob.redactEvent(roomId, firstId);
+    const { event_id: againId } = await react();
+    expect(againId).not.toBe(firstId);
+  });
+
   it("alice redacts a message; bob sees it redacted", async () => {
     const { event_id: oopsId } = await alice.sendMessage(roomId, text("my password is hunter2"));
     const bobRoom = await roomOf(bob, roomId);
@@ -311,7 +327,30 @@ describe("matrix-js-sdk scenario", () => {
     expect(rejected).toBeInstanceOf(MatrixError);
     expect((rejected as MatrixError).errcode).toBe("M_FORBIDDEN");
     expect((rejected as MatrixError).httpStatus).toBe(403);
+
+    await alice.unban(lobbyId, carolAccount.userId);
+    await waitFor(() => carolLobby.getMyMembership() === KnownMembership.Leave, 15_000, "carol to see her unban");
+    await carol.joinRoom(lobbyId);
+    await waitFor(() => carolMembership() === KnownMembership.Join, 15_000, "alice to see carol back after the unban");
     carol.stopClient();
+  });
+
+  it("bob, at power level 0, cannot kick alice, rename the room or redact her message (M_FORBIDDEN)", async () => {
+    const { event_id: aliceMessageId } = await alice.sendMessage(roomId, text("mine, not yours"));
+    const refused = async (attempt: Promise<unknown>): Promise<[number, string]> => {
+      const error = await attempt.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(MatrixError);
+      return [(error as MatrixError).httpStatus ?? 0, (error as MatrixError).errcode ?? ""];
+    };
+    expect(await refused(bob.kick(roomId, aliceAccount.userId))).toEqual([403, "M_FORBIDDEN"]);
+    expect(await refused(bob.setRoomName(roomId, "Bob's room"))).toEqual([403, "M_FORBIDDEN"]);
+    expect(await refused(bob.redactEvent(roomId, aliceMessageId))).toEqual([403, "M_FORBIDDEN"]);
+    const aliceRoom = await roomOf(alice, roomId);
+    expect(aliceRoom.getMember(aliceAccount.userId)?.membership).toBe(KnownMembership.Join);
+    expect(aliceRoom.name).toBe("Tea");
   });
 
   it("search: bob leaves, alice speaks again; bob's search finds what he saw but not what came after", async () => {
