@@ -45,6 +45,14 @@ export const LogEntry = Schema.Struct({
   rule: Schema.optionalKey(Schema.String),
   stateDelta: StateDelta,
   txn: Schema.optionalKey(EntryTxn),
+  /**
+   * For an accepted m.room.redaction: whether its sender held the room's `redact` level in the state
+   * before it (the power half of the spec's rule for applying a redaction; the domain half needs the
+   * target). Optional, so entries logged before the room DO recorded it still decode: a reader
+   * without it works it out from the state it holds. Readers ignore keys they do not know, so
+   * adding it needed no new version.
+   */
+  redactorHasPower: Schema.optionalKey(Schema.Boolean),
   /** Millisecond time the room DO appended the entry (not the event's origin_server_ts). */
   appendedTs: Schema.Int,
 });

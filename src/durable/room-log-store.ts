@@ -2,6 +2,7 @@
 import type { EntryStatus, LogEntry, RoomLogMessage, StateEntry } from "../commands/log-entry";
 import type { Decision, RoomStateView, StateMap, StoredEvent } from "../commands/room-decision";
 import { parseStateKey } from "../commands/state-map";
+import { hasAtLeast, roomPowerFromState, userPowerLevel } from "../protocol/auth/power-levels";
 import { stateKeyString, type Pdu, type RoomEvent } from "../protocol/pdu";
 import { roomVersionRules, type RoomVersionRules } from "../protocol/room-versions";
 import { applyRoomLogSchema } from "./room-log-schema";
@@ -166,6 +167,7 @@ export class RoomLogStore {
             ...(d.rule === undefined ? {} : { rule: d.rule }),
             stateDelta: d.stateDelta,
             ...(d.txn === undefined ? {} : { txn: d.txn }),
+            ...this.redactionFacts(decision.roomVersion, pdu, d.status, d.stateBefore),
             appendedTs,
           };
           this.sql.exec(
@@ -224,21 +226,50 @@ export class RoomLogStore {
     const meta = this.meta;
     if (meta === undefined) return [];
     const rows = this.sql.exec<EventRow>(`SELECT * FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`, fromSeq, toSeq, MAX_ENTRIES_PER_READ);
-    return rows.toArray().map((row) => ({
-      v: 1,
-      roomId: meta.roomId,
-      roomVersion: meta.rules.id,
-      seq: row.seq,
-      eventId: row.event_id,
-      event: JSON.parse(row.event_json) as Record<string, unknown>,
-      status: row.status as EntryStatus,
-      ...(row.rule === null ? {} : { rule: row.rule }),
-      stateDelta: JSON.parse(row.state_delta_json) as LogEntry["stateDelta"],
-      ...(row.txn_user === null || row.txn_device === null || row.txn_id === null
-        ? {}
-        : { txn: { userId: row.txn_user, deviceId: row.txn_device, txnId: row.txn_id } }),
-      appendedTs: row.appended_ts,
-    }));
+    return rows.toArray().map((row) => {
+      const event = JSON.parse(row.event_json) as Pdu;
+      const status = row.status as EntryStatus;
+      return {
+        v: 1,
+        roomId: meta.roomId,
+        roomVersion: meta.rules.id,
+        seq: row.seq,
+        eventId: row.event_id,
+        event: event as unknown as Record<string, unknown>,
+        status,
+        ...(row.rule === null ? {} : { rule: row.rule }),
+        stateDelta: JSON.parse(row.state_delta_json) as LogEntry["stateDelta"],
+        ...(row.txn_user === null || row.txn_device === null || row.txn_id === null
+          ? {}
+          : { txn: { userId: row.txn_user, deviceId: row.txn_device, txnId: row.txn_id } }),
+        // Worked out again from the logged state, so entries appended before it was recorded carry it too.
+        ...this.redactionFacts(meta.rules.id, event, status, () => this.groups.load(row.state_before_group)),
+        appendedTs: row.appended_ts,
+      };
+    });
+  }
+
+  /**
+   * `redactorHasPower` for an accepted redaction: its sender's level in the state before it against
+   * the room's `redact` level. Nothing for any other entry.
+   */
+  private redactionFacts(
+    roomVersion: string,
+    pdu: Pdu,
+    status: EntryStatus,
+    stateBefore: StateMap | (() => StateMap),
+  ): { redactorHasPower?: boolean } {
+    if (status !== "accepted" || pdu.type !== "m.room.redaction") return {};
+    const rules = roomVersionRules(roomVersion);
+    if (rules === undefined) return {};
+    const state = typeof stateBefore === "function" ? stateBefore() : stateBefore;
+    const lookup = (type: string, stateKey: string): RoomEvent | undefined => {
+      const id = state.get(stateKeyString(type, stateKey));
+      const logged = id === undefined ? undefined : this.getEvent(id);
+      return logged === undefined ? undefined : { eventId: logged.eventId, pdu: logged.event };
+    };
+    const power = roomPowerFromState(rules, lookup);
+    return { redactorHasPower: hasAtLeast(userPowerLevel(power, pdu.sender), power.levels.redact) };
   }
 
   /** The auth chain of `eventIds`: every event reachable through auth_events (from v12 the create event too), the starts excluded. */

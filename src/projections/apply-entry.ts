@@ -12,7 +12,10 @@ export type ApplyOutcome =
 export async function applyEntry(db: D1Database, entry: LogEntry): Promise<ApplyOutcome> {
   const isRedaction = entry.status === "accepted" && entry.event["type"] === "m.room.redaction";
   const sender = typeof entry.event["sender"] === "string" ? entry.event["sender"] : "";
-  const facts = { redactorHasPower: isRedaction ? await redactorHasPower(db, entry.roomId, entry.roomVersion, sender) : false };
+  // The room DO's answer when the entry carries it; entries logged before it did are worked out here.
+  const facts = {
+    redactorHasPower: !isRedaction ? false : (entry.redactorHasPower ?? (await redactorHasPower(db, entry.roomId, entry.roomVersion, sender))),
+  };
   const statements = entryStatements(db, entry, facts);
   const results = await db.batch<{ stream_pos: number | null }>(statements);
   const position = results[results.length - 1]?.results[0]?.stream_pos;

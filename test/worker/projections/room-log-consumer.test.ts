@@ -128,6 +128,23 @@ describe("room log consumer", () => {
     expect(sizes).toEqual([4]);
   });
 
+  it("takes a redaction's power from the room DO's decision when the entry carries it, without reading D1", async () => {
+    const logs = new ScriptedLogs();
+    const room = logs.room("!decided:test").create("@alice:test");
+    room.member("@eve:other", "join");
+    const target = room.message("@alice:test", "hello");
+    // Eve holds no power in the projected state; the entry says the room DO found otherwise.
+    const redaction = room.redact("@eve:other", target.eventId);
+    room.entries[room.entries.length - 1] = { ...redaction, redactorHasPower: true };
+    const calls: string[] = [];
+    const deps = { db: countingD1(calls), logSource: noLogSource, notify: async () => {}, ...quiet };
+    await projectRoomLogBatch(batchOf(room.entries), deps);
+    expect(calls).toEqual(room.entries.map(() => "batch"));
+    const rows = await roomRows(room.roomId);
+    const row = rows.events.find((e) => (e as { event_id: string }).event_id === target.eventId) as { redacted_because: string | null };
+    expect(row.redacted_because).toBe(redaction.eventId);
+  });
+
   it("fills a gap from the room log before applying a later entry, then acks the early ones as duplicates", async () => {
     const logs = new ScriptedLogs();
     const room = logs.room("!gap:test").create("@alice:test");

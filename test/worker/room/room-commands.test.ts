@@ -1,6 +1,8 @@
 // The room DO's write path: sends, state, membership, redaction, rejections, transaction IDs and concurrency.
-import { describe, expect, it } from "vitest";
-import { env } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import { env, runInDurableObject } from "cloudflare:test";
+import type { RoomLogMessage } from "../../../src/commands/log-entry";
+import type { RoomDurableObject } from "../../../src/durable/room-durable-object";
 import { roomLogSource, type RoomEventCommand } from "../../../src/durable/room-client";
 import { stateKeyString } from "../../../src/protocol/pdu";
 import { ALICE, allEntries, currentStateMap, message, mustSubmit, newRoom, stub, submit, user } from "./room-fixtures";
@@ -38,6 +40,27 @@ describe("room DO: commands", () => {
     expect(bobMember.event["content"]).toEqual({ membership: "leave", reason: "bye" });
     // Linear: every event after the create names exactly the one before it.
     for (let i = 1; i < entries.length; i++) expect(entries[i]!.event["prev_events"]).toEqual([entries[i - 1]!.eventId]);
+  });
+
+  it("a redaction's entry carries whether its sender held the redact level before it, queued and read back alike", async () => {
+    const roomId = await newRoom("11");
+    const sent: RoomLogMessage[] = [];
+    await runInDurableObject(env.ROOMS.get(env.ROOMS.idFromName(roomId)), (instance: RoomDurableObject) => {
+      instance.outbox.queue = { sendBatch: async (messages) => void sent.push(...[...messages].map((m) => m.body as RoomLogMessage)) };
+    });
+    await mustSubmit(member(roomId, ALICE, "invite", BOB));
+    await mustSubmit(member(roomId, BOB, "join"));
+    const own = await mustSubmit(message(roomId, BOB, "mine"));
+    const other = await mustSubmit(message(roomId, BOB, "spam"));
+    const byBob = await mustSubmit({ _tag: "Redact", v: 1, roomId, sender: BOB, redacts: own });
+    const byAlice = await mustSubmit({ _tag: "Redact", v: 1, roomId, sender: ALICE, redacts: other });
+
+    const entries = new Map((await allEntries(roomId)).map((e) => [e.eventId, e]));
+    expect(entries.get(byBob)).toMatchObject({ redactorHasPower: false });
+    expect(entries.get(byAlice)).toMatchObject({ redactorHasPower: true });
+    expect(entries.get(own)).not.toHaveProperty("redactorHasPower");
+    await vi.waitFor(() => expect(sent.map((m) => m.entry.eventId)).toContain(byAlice));
+    for (const m of sent) expect(m.entry).toEqual(entries.get(m.entry.eventId));
   });
 
   it("refuses a sender who is not joined (Forbidden) and a room it does not hold (NotFound); nothing is appended", async () => {
