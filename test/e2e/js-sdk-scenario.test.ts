@@ -291,6 +291,15 @@ describe("matrix-js-sdk scenario", () => {
       "alice to see bob's new name",
     );
     expect(member.rawDisplayName).toBe("Bobby Tables");
+    // The change is a member event whose prev_content holds the old name, as clients render it.
+    const change = aliceRoom
+      .getLiveTimeline()
+      .getEvents()
+      .filter((e) => e.getType() === EventType.RoomMember && e.getStateKey() === bobAccount.userId)
+      .at(-1);
+    expect(change?.getContent()["displayname"]).toBe("Bobby Tables");
+    expect(change?.getPrevContent()["displayname"]).toBe(bobAccount.userId.slice(1).split(":")[0]);
+    expect(change?.getPrevContent()["membership"]).toBe(KnownMembership.Join);
     expect(member.membership).toBe(KnownMembership.Join);
     expect((await alice.getProfileInfo(bobAccount.userId)).displayname).toBe("Bobby Tables");
   });
