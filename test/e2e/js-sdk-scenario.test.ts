@@ -7,6 +7,7 @@ import {
   Direction,
   EventTimeline,
   EventType,
+  Filter,
   KnownMembership,
   type MatrixClient,
   MatrixError,
@@ -267,6 +268,32 @@ describe("matrix-js-sdk scenario", () => {
     expect(window.getEvents()[0]?.getType()).toBe(EventType.RoomCreate);
     expect(counts()).toEqual(Array.from({ length: 120 }, (_, i) => `count ${i}`));
     viewer.stopClient();
+  });
+
+  it("a lazy-loading client's scrollback learns the member event of a sender its first sync left out", async () => {
+    const { room_id: galleryId } = await alice.createRoom({ name: "Gallery", preset: Preset.PublicChat });
+    await bob.joinRoom(galleryId);
+    const { event_id: oldLineId } = await bob.sendMessage(galleryId, text("an old line from bob"));
+    for (let i = 0; i < 8; i++) await alice.sendMessage(galleryId, text(`newer ${i}`));
+    const lazy = await startSyncing(clientFor(server, aliceAccount), 3, { lazyLoadMembers: true });
+    const room = await roomOf(lazy, galleryId);
+    await waitFor(() => liveBodies(room).includes("newer 7"), 15_000, "the newest line in the lazy client");
+    // Bob sent nothing in the first sync's timeline, so his member event was not sent with it.
+    expect(room.currentState.getMember(bobAccount.userId)).toBeNull();
+    while (room.findEventById(oldLineId) === undefined && room.oldState.paginationToken !== null) await lazy.scrollback(room, 5);
+    const oldLine = room.findEventById(oldLineId);
+    expect(oldLine?.sender?.userId).toBe(bobAccount.userId);
+    expect(oldLine?.sender?.events.member?.getContent()["membership"]).toBe(KnownMembership.Join);
+    lazy.stopClient();
+  });
+
+  it("/messages applies the client's event filter (types, senders)", async () => {
+    const onlyMessagesFromBob = new Filter(aliceAccount.userId);
+    onlyMessagesFromBob.setDefinition({ room: { timeline: { types: [EventType.RoomMessage], senders: [bobAccount.userId] } } });
+    const page = await alice.createMessagesRequest(roomId, null, 50, Direction.Backward, onlyMessagesFromBob);
+    expect(page.chunk.length).toBeGreaterThan(0);
+    expect(page.chunk.every((e) => e.type === EventType.RoomMessage && e.sender === bobAccount.userId)).toBe(true);
+    expect(page.chunk.map((e) => e.content["body"])).toContain("hello alice");
   });
 
   it("alice tags the room as a favourite and her client sees the tag over sync", async () => {
