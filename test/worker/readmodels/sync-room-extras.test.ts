@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import type { LogEntry } from "../../../src/commands/log-entry";
 import { projectRoomLogBatch } from "../../../src/projections/room-log-consumer";
 import { buildSync, type SyncRequest } from "../../../src/readmodels/sync-response";
+import { buildRoomSections } from "../../../src/readmodels/sync-rooms";
+import { readSyncSnapshot } from "../../../src/readmodels/sync-snapshot";
 import { batchOf, ScriptedLogs } from "../projections/scripted-log";
 
 const logs = new ScriptedLogs();
@@ -174,5 +176,40 @@ describe("bundled aggregations", () => {
     expect(relations["m.replace"]).toMatchObject({ event_id: edit.eventId });
     expect(relations["m.reference"]).toEqual({ chunk: [{ event_id: ref.eventId }] });
     expect(events.find((e) => e.event_id === reply.eventId)!.unsigned!["m.relations"]).toBeUndefined();
+  });
+});
+
+describe("extra sections from other streams", () => {
+  it("a joined room with only extra news (ephemeral, say) is sent with it; others stay out", async () => {
+    const room = logs.room("!extra:test").create("@ex:test");
+    const quietRoom = logs.room("!extraquiet:test").create("@ex:test");
+    await project([...room.entries, ...quietRoom.entries]);
+    const first = await sync({ userId: "@ex:test" });
+    const since = Number(first.body.next_batch.slice(1).split("_")[0]);
+    const snapshot = await readSyncSnapshot(env.DB, "@ex:test", since, 0);
+    const sections = await buildRoomSections({
+      db: env.DB,
+      userId: "@ex:test",
+      deviceId: undefined,
+      now: 0,
+      filter: undefined,
+      fullState: false,
+      limit: 10,
+      position: snapshot.position,
+      since,
+      accountPosition: snapshot.accountPosition,
+      memberships: snapshot.memberships,
+      movedRooms: snapshot.movedRooms,
+      accountData: { global: [], rooms: new Map() },
+      visible: snapshot.visible,
+      hiddenLeftRooms: new Set(),
+      extraSections: new Map([[room.roomId, { ephemeral: { events: [{ type: "m.typing", content: { user_ids: [] } }] } }]]),
+    });
+    expect(Object.keys(sections.join)).toEqual([room.roomId]);
+    expect(sections.join[room.roomId]).toMatchObject({
+      timeline: { events: [] },
+      ephemeral: { events: [{ type: "m.typing" }] },
+      unread_notifications: { notification_count: 0, highlight_count: 0 },
+    });
   });
 });
