@@ -70,3 +70,12 @@ export function formatClientEvent(row: EventRow, options: ClientEventOptions): C
   out["unsigned"] = unsigned;
   return out;
 }
+
+/**
+ * The `federation` event format a filter may ask for: the PDU as the server holds it (redacted
+ * when redacted), with the same `unsigned` the client format carries.
+ */
+export function formatFederationEvent(row: EventRow, options: ClientEventOptions): JsonObject {
+  const unsigned = formatClientEvent(row, options)["unsigned"];
+  return { ...shownPdu(row, options.roomVersion), ...(isJsonObject(unsigned) ? { unsigned } : {}) };
+}

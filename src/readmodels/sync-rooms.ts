@@ -3,7 +3,7 @@ import { applyEventFields } from "../protocol/filters/event-fields";
 import type { Filter } from "../protocol/filters/filter-definition";
 import type { JsonObject, JsonValue } from "../protocol/json-value";
 import type { AccountDataChange } from "./account-data";
-import { formatClientEvent, type ClientEvent } from "./client-event";
+import { formatClientEvent, formatFederationEvent, type ClientEvent } from "./client-event";
 import type { VisibleRanges } from "./history-visibility";
 import { relatedRows, type EventRow, type EventRowWithRelated, type FormatOptions } from "./event-rows";
 import { bundledAggregations } from "./relations-aggregation";
@@ -131,9 +131,8 @@ export async function buildRoomSections(input: RoomsInput): Promise<RoomsSection
 
   const toClient = (rows: readonly EventRowWithRelated[], roomVersion: string): ClientEvent[] => {
     const related = relatedRows(rows);
-    return rows.map((row) =>
-      applyEventFields(formatClientEvent(row, { ...format, roomVersion, related, aggregations }), filter?.event_fields),
-    );
+    const formatEvent = filter?.event_format === "federation" ? formatFederationEvent : formatClientEvent;
+    return rows.map((row) => applyEventFields(formatEvent(row, { ...format, roomVersion, related, aggregations }), filter?.event_fields));
   };
 
   const sections: RoomsSections = { join: {}, invite: {}, knock: {}, leave: {} };

@@ -101,7 +101,7 @@ describe("sync filters", () => {
     );
   });
 
-  it("state filters apply to the state section; event_fields trims events", async () => {
+  it("state filters apply to the state section; event_fields trims events; event_format federation gives PDUs", async () => {
     const room = logs.room("!fst:test").create("@st:test");
     room.append({ type: "m.room.topic", sender: "@st:test", stateKey: "", content: { topic: "t" } });
     room.message("@st:test", "one");
@@ -114,6 +114,9 @@ describe("sync filters", () => {
     const section = result.body.rooms.join[room.roomId]!;
     expect(section.state.events.map((e) => e.type).sort()).toEqual(["m.room.create", "m.room.topic"]);
     expect(section.timeline.events).toEqual([{ type: "m.room.message", content: { body: "two" } }]);
+    const federation = await sync({ userId: "@st:test", filter: { room: { timeline: { limit: 1 } }, event_format: "federation" } });
+    const pdu = federation.body.rooms.join[room.roomId]!.timeline.events[0] as unknown as Record<string, unknown>;
+    expect(pdu).toMatchObject({ type: "m.room.message", room_id: room.roomId, depth: 6, hashes: { sha256: "aGFzaA" }, unsigned: { age: expect.any(Number) } });
     const noState = await sync({ userId: "@st:test", filter: { room: { timeline: { limit: 1 }, state: { not_types: ["*"] } } } });
     expect(noState.body.rooms.join[room.roomId]!.state.events).toEqual([]);
   });
