@@ -20,6 +20,8 @@ export interface SyncRequest {
   /** The `since` query parameter, unparsed. */
   readonly since?: string;
   readonly fullState?: boolean;
+  /** `use_state_after` (spec v1.16): state at the end of each timeline, as `state_after`. */
+  readonly useStateAfter?: boolean;
   /** Timeline events per room; defaults to the filter's `room.timeline.limit`. */
   readonly timelineLimit?: number;
   readonly filter?: Filter;
@@ -91,6 +93,7 @@ export async function buildSync(db: D1Database, request: SyncRequest): Promise<R
     now: request.now,
     filter: request.filter,
     fullState: request.fullState === true,
+    useStateAfter: request.useStateAfter === true,
     limit: Math.max(1, Math.min(requested, MAX_TIMELINE_LIMIT)),
     position: snapshot.position,
     since,

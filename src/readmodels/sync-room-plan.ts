@@ -65,15 +65,20 @@ export function planRooms(input: RoomsInput): { rooms: RoomPlan[]; stripped: Syn
   return { rooms, stripped };
 }
 
-/** The state section's query for a room, given its timeline; lazy loading narrows member events to `members`. */
+/**
+ * The state section's queries for a room, given its timeline; lazy loading narrows member events
+ * to `members`. The section is the state at the timeline's start (`state`), or with
+ * `use_state_after` at its end (`state_after`, spec v1.16): then an incremental sync sends every
+ * key that changed after the token, timeline events included, limited or not.
+ */
 export function stateQueries(input: RoomsInput, plan: RoomPlan, timeline: RoomTimeline, members: ReadonlySet<string> | undefined): StateQuery[] {
   const roomId = plan.membership.room_id;
-  const at = timeline.start;
+  const at = input.useStateAfter ? plan.timeline.upTo : timeline.start;
   const lazy = members === undefined ? {} : { members };
   if (plan.fresh || input.fullState) return [{ kind: "full", roomId, at, ...lazy }];
   const since = input.since ?? 0;
   const queries: StateQuery[] = [];
-  if (timeline.limited) queries.push({ kind: "delta", roomId, from: since, at, ...lazy });
+  if (timeline.limited || input.useStateAfter) queries.push({ kind: "delta", roomId, from: since, at, ...lazy });
   // Lazy loading: the senders' member events as of the timeline's start; the client may never have
   // been sent them (redundant ones are allowed, and without a per-device record this server cannot
   // tell which are).

@@ -24,6 +24,8 @@ export interface RoomsInput {
   readonly now: number;
   readonly filter: Filter | undefined;
   readonly fullState: boolean;
+  /** `use_state_after`: rooms carry `state_after` (state at the timeline's end) instead of `state`. */
+  readonly useStateAfter: boolean;
   readonly limit: number;
   /** The room event stream's head this sync reads up to. */
   readonly position: number;
@@ -203,7 +205,7 @@ function assembleRoom(
   if (!plan.fresh && !input.fullState && quiet) return undefined;
   const section: Record<string, JsonValue> = {
     timeline: { events: timelineEvents, limited: timeline.limited, prev_batch: formatSyncToken(tokenAt(timeline.start)) },
-    state: { events: stateEvents },
+    [input.useStateAfter ? "state_after" : "state"]: { events: stateEvents },
     account_data: { events: accountData },
   };
   if (plan.left) return section;

@@ -179,6 +179,26 @@ describe("bundled aggregations", () => {
   });
 });
 
+describe("use_state_after", () => {
+  it("state_after is the state at the timeline's end: everything on a fresh room, every changed key since the token after", async () => {
+    const room = logs.room("!stateafter:test").create("@sa:test");
+    const topic = room.append({ type: "m.room.topic", sender: "@sa:test", stateKey: "", content: { topic: "one" } });
+    await project(room.entries);
+    const first = await sync({ userId: "@sa:test", useStateAfter: true });
+    const fresh = first.body.rooms.join[room.roomId] as unknown as Record<string, { events: Event[] }>;
+    expect(fresh["state"]).toBeUndefined();
+    expect(fresh["state_after"]!.events.map((e) => e.event_id).sort()).toEqual([...room.entries.map((e) => e.eventId)].sort());
+    const topic2 = room.append({ type: "m.room.topic", sender: "@sa:test", stateKey: "", content: { topic: "two" } });
+    const msg = room.message("@sa:test", "after");
+    await project([topic2, msg]);
+    const next = await sync({ userId: "@sa:test", useStateAfter: true, since: first.body.next_batch });
+    const section = next.body.rooms.join[room.roomId] as unknown as Record<string, { events: Event[] }>;
+    expect(section["timeline"]!.events.map((e) => e.event_id)).toEqual([topic2.eventId, msg.eventId]);
+    expect(section["state_after"]!.events.map((e) => e.event_id)).toEqual([topic2.eventId]);
+    expect(topic.eventId).not.toBe(topic2.eventId);
+  });
+});
+
 describe("extra sections from other streams", () => {
   it("a joined room with only extra news (ephemeral, say) is sent with it; others stay out", async () => {
     const room = logs.room("!extra:test").create("@ex:test");
@@ -194,6 +214,7 @@ describe("extra sections from other streams", () => {
       now: 0,
       filter: undefined,
       fullState: false,
+      useStateAfter: false,
       limit: 10,
       position: snapshot.position,
       since,

@@ -37,6 +37,7 @@ const sync = authedRoute((c) =>
     const me = c.var.requester;
     const timeoutMs = (yield* intQuery(c, "timeout", MAX_SYNC_TIMEOUT_MS)) ?? 0;
     const fullState = yield* booleanQuery(c, "full_state");
+    const useStateAfter = yield* booleanQuery(c, "use_state_after");
     const presence = yield* setPresenceQuery(c);
     const filter = yield* syncFilterParam(c);
     const since = c.req.query("since");
@@ -49,6 +50,7 @@ const sync = authedRoute((c) =>
           deviceId: me.deviceId,
           ...(since === undefined ? {} : { since }),
           fullState,
+          useStateAfter,
           ...(filter === undefined ? {} : { filter }),
           now: clock.nowMs(),
           timeoutMs,
