@@ -245,6 +245,13 @@ describe("matrix-js-sdk scenario", () => {
     // Paging on past the start reaches the room's creation, then stops.
     while (room.oldState.paginationToken !== null) await fresh.scrollback(room, 50);
     expect(room.getLiveTimeline().getEvents()[0]?.getType()).toBe(EventType.RoomCreate);
+    // Events paged in through /messages carry their edits and redactions too.
+    const paged = room.getLiveTimeline().getEvents();
+    const edited = paged.find((e) => e.getOriginalContent()["body"] === "see you at 5");
+    expect(edited?.getContent()["body"]).toBe("see you at 6");
+    const hidden = paged.filter((e) => e.getType() === EventType.RoomMessage && e.isRedacted()).length;
+    expect(hidden).toBe(1);
+    expect(paged.some((e) => e.getContent()["body"] === "my password is hunter2")).toBe(false);
     fresh.stopClient();
   });
 
