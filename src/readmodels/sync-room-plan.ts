@@ -28,9 +28,6 @@ export function planRooms(input: RoomsInput): { rooms: RoomPlan[]; stripped: Syn
     roomId: m.room_id,
     after: fresh ? 0 : (since ?? 0),
     upTo,
-    limit: input.limit,
-    filter: roomFilter?.timeline,
-    userId: input.userId,
     visible: input.visible.get(m.room_id) ?? [],
   });
   for (const m of input.memberships) {

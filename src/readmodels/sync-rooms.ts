@@ -13,7 +13,7 @@ import type { SyncMembership } from "./sync-snapshot";
 import { lazyMembers, planRooms, stateQueries, type RoomPlan } from "./sync-room-plan";
 import { stateStatement } from "./sync-state";
 import { readStrippedState, strippedStateStatement } from "./sync-stripped-state";
-import { readTimeline, timelineStatement, type RoomTimeline } from "./sync-timeline";
+import { readTimelines, timelinesStatement, type RoomTimeline, type TimelinesRequest } from "./sync-timeline";
 import { formatSyncToken, tokenAt } from "./sync-token";
 import { countUnreadInRooms, type RoomUnread } from "./unread-counts";
 
@@ -66,10 +66,10 @@ export async function buildRoomSections(input: RoomsInput): Promise<RoomsSection
   const newSinceToken = since === undefined ? [] : joined.filter((r) => r.fresh).map((r) => r.membership.room_id);
 
   // Round trip 1: timelines, summaries, stripped state, account data of new rooms; unread counts beside it.
-  const timelineStatements = withContent.map((r) => (r.timeline.after >= r.timeline.upTo ? undefined : timelineStatement(db, r.timeline)));
   const statements: D1PreparedStatement[] = [];
   const slot = (s: D1PreparedStatement | undefined): number => (s === undefined ? -1 : statements.push(s) - 1);
-  const timelineSlots = timelineStatements.map(slot);
+  const timelineRequest: TimelinesRequest = { userId, rooms: withContent.map((r) => r.timeline), limit: input.limit, filter: filter?.room?.timeline };
+  const timelineSlot = slot(timelinesStatement(db, timelineRequest));
   const summarySlots = joinedIds.length === 0 ? [] : summaryStatements(db, userId, joinedIds, since).map(slot);
   const strippedSlot =
     plan.stripped.length === 0
@@ -100,7 +100,8 @@ export async function buildRoomSections(input: RoomsInput): Promise<RoomsSection
     ),
   ]);
   const at = (i: number): D1Result | undefined => (i < 0 ? undefined : results[i]);
-  const timelines = withContent.map((r, i) => readTimeline(r.timeline, at(timelineSlots[i] ?? -1)));
+  const timelineByRoom = readTimelines(timelineRequest, at(timelineSlot));
+  const timelines = withContent.map((r) => timelineByRoom.get(r.membership.room_id)!);
   const summaries = readSummaries(joinedIds, summarySlots.map(at));
   const strippedState = readStrippedState(at(strippedSlot));
   const newRoomData = accountDataSections(

@@ -1,4 +1,4 @@
-// The timeline section of /sync rooms: one statement per room, run together in one batch; the limit counts filtered events only.
+// The timeline sections of /sync rooms: one statement for every room, each room's window read through its index; the limit counts filtered events only.
 import type { RoomEventFilter } from "../protocol/filters/filter-definition";
 import { inVisibleRanges, type VisibleRanges } from "./history-visibility";
 import { EVENT_COLUMNS, RELATED_COLUMNS, type EventRowWithRelated } from "./event-rows";
@@ -10,10 +10,6 @@ export interface TimelineQuery {
   readonly after: number;
   /** …up to this one (the sync's head, or where a left user left). */
   readonly upTo: number;
-  readonly limit: number;
-  readonly filter: RoomEventFilter | undefined;
-  /** Whose sync: their own membership events are always theirs to see (a rejected invite shows its leave). */
-  readonly userId: string;
   /** The positions history visibility lets the user read. */
   readonly visible: VisibleRanges;
 }
@@ -32,25 +28,54 @@ export interface RoomTimeline {
   readonly start: number;
 }
 
-/** Undefined when the timeline filter's own `rooms`/`not_rooms` leave this room out (no statement to run). */
-export function timelineStatement(db: D1Database, q: TimelineQuery): D1PreparedStatement | undefined {
-  if (!sectionIncludesRoom(q.filter, q.roomId)) return undefined;
-  const condition = eventFilterCondition(q.filter);
+export interface TimelinesRequest {
+  readonly userId: string;
+  readonly rooms: readonly TimelineQuery[];
+  readonly limit: number;
+  readonly filter: RoomEventFilter | undefined;
+}
+
+/**
+ * The newest `limit` + 1 matching events of each room, in one statement: per room (one row of the
+ * JSON parameter) a subquery walks that room's index back from `upTo`, so the cost follows the
+ * rooms and the limit, not the rooms' sizes, and D1 counts one query. Undefined when no room
+ * needs reading (none given, or the filter's own `rooms`/`not_rooms` leave them all out). A
+ * user's own membership events are theirs to see whatever history visibility says (a rejected
+ * invite shows its leave).
+ */
+export function timelinesStatement(db: D1Database, request: TimelinesRequest): D1PreparedStatement | undefined {
+  const rooms = request.rooms.filter((q) => q.after < q.upTo && sectionIncludesRoom(request.filter, q.roomId));
+  if (rooms.length === 0) return undefined;
+  const condition = eventFilterCondition(request.filter, "x");
   return db
     .prepare(
       `SELECT ${EVENT_COLUMNS}, ${RELATED_COLUMNS},
          EXISTS (SELECT 1 FROM relations c WHERE c.relates_to = e.event_id AND c.rel_type IN ('m.thread', 'm.replace', 'm.reference')) AS has_children
-       FROM events e
-       WHERE e.room_id = ? AND e.status = 'accepted' AND e.stream_pos > ? AND e.stream_pos <= ?
-         AND (${inVisibleRanges("e.stream_pos", "?")} OR (e.type = 'm.room.member' AND e.state_key = ?)) AND (${condition.sql})
-       ORDER BY e.stream_pos DESC LIMIT ?`,
+       FROM json_each(?) q JOIN events e ON e.event_id IN (
+         SELECT x.event_id FROM events x
+         WHERE x.room_id = q.value->>0 AND x.status = 'accepted' AND x.stream_pos > q.value->>1 AND x.stream_pos <= q.value->>2
+           AND (${inVisibleRanges("x.stream_pos", "q.value->3")} OR (x.type = 'm.room.member' AND x.state_key = ?))
+           AND (${condition.sql})
+         ORDER BY x.stream_pos DESC LIMIT ?)
+       ORDER BY e.stream_pos DESC`,
     )
-    .bind(q.roomId, q.after, q.upTo, JSON.stringify(q.visible), q.userId, ...condition.params, q.limit + 1);
+    .bind(JSON.stringify(rooms.map((q) => [q.roomId, q.after, q.upTo, q.visible])), request.userId, ...condition.params, request.limit + 1);
 }
 
-export function readTimeline(q: TimelineQuery, result: D1Result | undefined): RoomTimeline {
-  const rows = (result?.results ?? []) as TimelineRow[];
-  const events = rows.slice(0, q.limit).reverse();
-  const first = events[0];
-  return { events, limited: rows.length > q.limit, start: first === undefined ? q.upTo : first.stream_pos - 1 };
+/** Each room's timeline from the statement's rows (rooms without rows get an empty one). */
+export function readTimelines(request: TimelinesRequest, result: D1Result | undefined): Map<string, RoomTimeline> {
+  const byRoom = new Map<string, TimelineRow[]>();
+  for (const row of (result?.results ?? []) as TimelineRow[]) {
+    const list = byRoom.get(row.room_id);
+    if (list === undefined) byRoom.set(row.room_id, [row]);
+    else list.push(row);
+  }
+  const out = new Map<string, RoomTimeline>();
+  for (const q of request.rooms) {
+    const rows = byRoom.get(q.roomId) ?? [];
+    const events = rows.slice(0, request.limit).reverse();
+    const first = events[0];
+    out.set(q.roomId, { events, limited: rows.length > request.limit, start: first === undefined ? q.upTo : first.stream_pos - 1 });
+  }
+  return out;
 }
