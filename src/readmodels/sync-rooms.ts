@@ -11,7 +11,7 @@ import { accountDataSections, type AccountDataSections } from "./sync-account-da
 import { readSummaries, summaryJson, summaryStatements, type RoomSummaryData } from "./sync-room-summary";
 import type { SyncMembership } from "./sync-snapshot";
 import { lazyMembers, planRooms, stateQueries, type RoomPlan } from "./sync-room-plan";
-import { stateStatement } from "./sync-state";
+import { readStates, stateStatements } from "./sync-state";
 import { readStrippedState, strippedStateStatement } from "./sync-stripped-state";
 import { readTimelines, timelinesStatement, type RoomTimeline, type TimelinesRequest } from "./sync-timeline";
 import { formatSyncToken, tokenAt } from "./sync-token";
@@ -113,16 +113,17 @@ export async function buildRoomSections(input: RoomsInput): Promise<RoomsSection
 
   // Round trip 2: state sections (they start where the timelines start) beside bundled aggregations.
   const stateFilter = filter?.room?.state;
-  const stateLists = withContent.map((r, i) => {
-    const timeline = timelines[i]!;
-    const summary = r.left ? undefined : summaries.get(r.membership.room_id);
-    const heroes = summary !== undefined && (r.fresh || summary.changed) ? summary.heroes : undefined;
-    const members = lazyMembers(stateFilter, r.fresh || input.fullState ? userId : undefined, timeline, heroes);
-    return stateQueries(input, r, timeline, members)
-      .map((q) => stateStatement(db, q, stateFilter))
-      .filter((s): s is D1PreparedStatement => s !== undefined);
-  });
-  const allState = stateLists.flat();
+  const allState = stateStatements(
+    db,
+    withContent.flatMap((r, i) => {
+      const timeline = timelines[i]!;
+      const summary = r.left ? undefined : summaries.get(r.membership.room_id);
+      const heroes = summary !== undefined && (r.fresh || summary.changed) ? summary.heroes : undefined;
+      const members = lazyMembers(stateFilter, r.fresh || input.fullState ? userId : undefined, timeline, heroes);
+      return stateQueries(input, r, timeline, members);
+    }),
+    stateFilter,
+  );
   const viewer = { userId, ...(input.deviceId === undefined ? {} : { deviceId: input.deviceId }) };
   const format: FormatOptions = { now: input.now, includeRoomId: false, viewer };
   const parents = timelines.flatMap((t) => t.events.filter((e) => e.has_children === 1));
@@ -139,11 +140,9 @@ export async function buildRoomSections(input: RoomsInput): Promise<RoomsSection
   };
 
   const sections: RoomsSections = { join: {}, invite: {}, knock: {}, leave: {} };
-  let next = 0;
+  const states = readStates(stateResults);
   withContent.forEach((r, i) => {
-    const count = stateLists[i]!.length;
-    const rows = dedupe(stateResults.slice(next, next + count).flatMap((res) => (res.results ?? []) as EventRowWithRelated[]));
-    next += count;
+    const rows = states.get(r.membership.room_id) ?? [];
     const assembled = assembleRoom(input, r, timelines[i]!, rows, toClient, {
       summary: summaries.get(r.membership.room_id),
       unread: unread.get(r.membership.room_id),
@@ -168,11 +167,6 @@ export async function buildRoomSections(input: RoomsInput): Promise<RoomsSection
   }
   return sections;
 }
-
-const dedupe = (rows: readonly EventRowWithRelated[]): EventRowWithRelated[] => {
-  const seen = new Set<string>();
-  return rows.filter((r) => !seen.has(r.event_id) && seen.add(r.event_id) !== undefined).sort((a, b) => a.stream_pos - b.stream_pos);
-};
 
 const unreadJson = (unread: RoomUnread | undefined): JsonObject => ({
   notification_count: unread?.room.notification_count ?? 0,
