@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { KnownMembership, type MatrixClient, type MatrixEvent, MsgType, Preset, ReceiptType, type Room, RoomEvent, RoomMemberEvent } from "matrix-js-sdk";
+import { KnownMembership, type MatrixClient, type MatrixEvent, MsgType, NotificationCountType, Preset, ReceiptType, type Room, RoomEvent, RoomMemberEvent } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Account, clientFor, liveBodies, register, roomOf, startSyncing, stopAllClients, waitFor, withTimeout } from "./js-sdk-clients";
 import { killAll, startServer, type StartedServer } from "./started-server";
@@ -117,5 +117,22 @@ describe("matrix-js-sdk ephemeral events", () => {
       "the receipt in a fresh initial sync",
     );
     fresh.stopClient();
+  });
+
+  it("bob's read receipt clears his unread count: a fresh client of his starts at 0", async () => {
+    const ids: string[] = [];
+    for (const body of ["one", "two", "three"]) ids.push((await alice.sendMessage(roomId, { msgtype: MsgType.Text, body })).event_id);
+    const bobRoom = await roomOf(bob, roomId);
+    const last = await waitFor(() => bobRoom.findEventById(ids[2]!), 15_000, "the last message in bob's timeline");
+    const before = await startSyncing(clientFor(server, bobAccount));
+    expect((await roomOf(before, roomId)).getUnreadNotificationCount(NotificationCountType.Total)).toBeGreaterThanOrEqual(3);
+    before.stopClient();
+
+    await bob.sendReadReceipt(last, ReceiptType.Read);
+    const after = await startSyncing(clientFor(server, bobAccount));
+    const afterRoom = await roomOf(after, roomId);
+    expect(afterRoom.getUnreadNotificationCount(NotificationCountType.Total)).toBe(0);
+    expect(afterRoom.getReadReceiptForUserId(bobAccount.userId, true, ReceiptType.Read)?.eventId).toBe(ids[2]);
+    after.stopClient();
   });
 });
