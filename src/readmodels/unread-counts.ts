@@ -185,25 +185,27 @@ export async function countUnreadInRooms(
   // index back from the head finds it, so a busy room costs only what came after it.
   const ownEventBound = options.byThread
     ? ""
-    : `AND e.stream_pos >= COALESCE((SELECT o.stream_pos FROM events o WHERE o.room_id = ?1 AND o.stream_pos <= ?3 AND o.stream_pos > ?2
-                                     AND o.sender = ?5 ORDER BY o.stream_pos DESC LIMIT 1), 0)`;
-  const eventStatements = rooms.map((room) =>
-    db
-      .prepare(
-        `SELECT e.stream_pos, e.sender, e.event_json,
-           CASE WHEN r.rel_type = 'm.thread' THEN r.relates_to
-                ELSE (SELECT r2.relates_to FROM relations r2 WHERE r2.event_id = r.relates_to AND r2.rel_type = 'm.thread') END AS thread_id
-         FROM events e LEFT JOIN relations r ON r.event_id = e.event_id
-         WHERE e.room_id = ?1 AND e.status = 'accepted' AND e.redacted_because IS NULL AND e.stream_pos <= ?3
-           AND e.stream_pos > MAX(?2, COALESCE((
-             SELECT MAX(x.stream_pos) FROM receipts rc JOIN events x ON x.event_id = rc.event_id
-             WHERE rc.room_id = ?1 AND rc.user_id = ?5 AND rc.thread_id = '' AND rc.receipt_type IN ${READ_RECEIPTS}), 0))
+    : `AND x.stream_pos >= COALESCE((SELECT o.stream_pos FROM events o WHERE o.room_id = q.value->>0 AND o.stream_pos <= ?2
+                                     AND o.stream_pos > q.value->>1 AND o.sender = ?3 ORDER BY o.stream_pos DESC LIMIT 1), 0)`;
+  // Every room's unread events in one statement: per room a subquery walks its index back from the head.
+  const eventsStatement = db
+    .prepare(
+      `SELECT e.room_id, e.stream_pos, e.sender, e.event_json,
+         CASE WHEN r.rel_type = 'm.thread' THEN r.relates_to
+              ELSE (SELECT r2.relates_to FROM relations r2 WHERE r2.event_id = r.relates_to AND r2.rel_type = 'm.thread') END AS thread_id
+       FROM json_each(?1) q JOIN events e ON e.event_id IN (
+         SELECT x.event_id FROM events x
+         WHERE x.room_id = q.value->>0 AND x.status = 'accepted' AND x.redacted_because IS NULL AND x.stream_pos <= ?2
+           AND x.stream_pos > MAX(q.value->>1, COALESCE((
+             SELECT MAX(y.stream_pos) FROM receipts rc JOIN events y ON y.event_id = rc.event_id
+             WHERE rc.room_id = q.value->>0 AND rc.user_id = ?3 AND rc.thread_id = '' AND rc.receipt_type IN ${READ_RECEIPTS}), 0))
            ${ownEventBound}
-         ORDER BY e.stream_pos DESC LIMIT ?4`,
-      )
-      .bind(room.roomId, room.floor, options.upTo, options.maxEvents ?? DEFAULT_MAX_EVENTS, userId),
-  );
-  const [receipts, state, members, rules, ...events] = await db.batch([
+         ORDER BY x.stream_pos DESC LIMIT ?4)
+       LEFT JOIN relations r ON r.event_id = e.event_id
+       ORDER BY e.stream_pos DESC`,
+    )
+    .bind(JSON.stringify(rooms.map((r) => [r.roomId, r.floor])), options.upTo, userId, options.maxEvents ?? DEFAULT_MAX_EVENTS);
+  const [receipts, state, members, rules, events] = await db.batch([
     db
       .prepare(
         `SELECT rc.room_id, rc.thread_id, MAX(e.stream_pos) AS position FROM receipts rc JOIN events e ON e.event_id = rc.event_id
@@ -222,8 +224,14 @@ export async function countUnreadInRooms(
       .prepare("SELECT room_id, COUNT(*) AS n FROM memberships WHERE room_id IN (SELECT value FROM json_each(?)) AND membership = 'join' GROUP BY room_id")
       .bind(roomList),
     db.prepare("SELECT rules_json FROM push_rules WHERE user_id = ?").bind(userId),
-    ...eventStatements,
+    eventsStatement,
   ]);
+  const eventsByRoom = new Map<string, UnreadEventRow[]>();
+  for (const row of (events?.results ?? []) as (UnreadEventRow & { room_id: string })[]) {
+    const list = eventsByRoom.get(row.room_id);
+    if (list === undefined) eventsByRoom.set(row.room_id, [row]);
+    else list.push(row);
+  }
   const positions = readPositions(rooms, (receipts?.results ?? []) as { room_id: string; thread_id: string; position: number }[]);
   const stateByRoom = new Map<string, StateRow[]>();
   for (const row of (state?.results ?? []) as (StateRow & { room_id: string })[]) {
@@ -235,8 +243,8 @@ export async function countUnreadInRooms(
   const rulesRow = (rules?.results[0] as { rules_json: string } | undefined)?.rules_json;
   // Only push-rule-store writes the column, always from a UserPushRules value.
   const ruleset = mergePushRules(userId, rulesRow === undefined ? emptyUserPushRules() : (JSON.parse(rulesRow) as UserPushRules));
-  rooms.forEach((room, i) => {
-    const rows = (events[i]?.results ?? []) as UnreadEventRow[];
+  rooms.forEach((room) => {
+    const rows = eventsByRoom.get(room.roomId) ?? [];
     const zero = { notification_count: 0, highlight_count: 0 };
     const position = positions.get(room.roomId) ?? { unthreaded: room.floor };
     if (rows.length === 0) {
