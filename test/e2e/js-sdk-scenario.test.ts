@@ -1,5 +1,6 @@
 // A whole user story through matrix-js-sdk's public API on a real `npm start`: rooms, chat, edits, reactions,
-// redactions, back-pagination, tags, display names, kick/ban and search, each seen through the other client's /sync.
+// redactions, threads, back-pagination (scrollback, TimelineWindow, lazy loading, filters), tags, display names,
+// kick/ban, power levels and search, each seen through the other client's own /sync loop.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,10 +12,12 @@ import {
   KnownMembership,
   type MatrixClient,
   MatrixError,
+  type MatrixEvent,
   MsgType,
   Preset,
   RelationType,
   type Room,
+  type RoomMember,
   RoomMemberEvent,
   TimelineWindow,
 } from "matrix-js-sdk";
@@ -55,9 +58,12 @@ const eventIn = (room: Room, eventId: string, what: string) => waitFor(() => roo
 describe("matrix-js-sdk scenario", () => {
   it("alice creates a room and invites bob; bob sees the invite, joins, and alice sees him join", async () => {
     const bobInvited = new Promise<string>((resolve) => {
-      bob.on(RoomMemberEvent.Membership, (_event, member) => {
-        if (member.userId === bobAccount.userId && member.membership === KnownMembership.Invite) resolve(member.roomId);
-      });
+      const onMembership = (_event: MatrixEvent, member: RoomMember): void => {
+        if (member.userId !== bobAccount.userId || member.membership !== KnownMembership.Invite) return;
+        bob.off(RoomMemberEvent.Membership, onMembership);
+        resolve(member.roomId);
+      };
+      bob.on(RoomMemberEvent.Membership, onMembership);
     });
     ({ room_id: roomId } = await alice.createRoom({ name: "Tea", preset: Preset.PrivateChat }));
     await alice.invite(roomId, bobAccount.userId);
