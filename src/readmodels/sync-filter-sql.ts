@@ -45,10 +45,3 @@ export function eventFilterCondition(filter: RoomEventFilter | undefined, alias 
 
 /** A section filter's own `rooms` / `not_rooms` (the room-level ones are applied before). */
 export const sectionIncludesRoom = (filter: RoomEventFilter | undefined, roomId: string): boolean => roomFilterIncludes(filter, roomId);
-
-/** `a AND b`, parameters concatenated. */
-export const andConditions = (...conditions: readonly SqlCondition[]): SqlCondition => {
-  const used = conditions.filter((c) => c !== TRUE_CONDITION);
-  if (used.length === 0) return TRUE_CONDITION;
-  return { sql: used.map((c) => `(${c.sql})`).join(" AND "), params: used.flatMap((c) => c.params) };
-};

@@ -179,6 +179,28 @@ describe("bundled aggregations", () => {
   });
 });
 
+describe("knock and ban", () => {
+  it("a knock shows knock_state once; a ban shows once under leave, ending with the ban", async () => {
+    const room = logs.room("!knockban:test").create("@kb-a:test");
+    room.append({ type: "m.room.join_rules", sender: "@kb-a:test", stateKey: "", content: { join_rule: "knock" } });
+    const knock = room.member("@kb-b:test", "knock");
+    await project(room.entries);
+    const first = await buildSync(env.DB, { userId: "@kb-b:test", now: 0 });
+    if (!first.ok) throw new Error("sync failed");
+    const knockSection = (first.value.body["rooms"] as { knock: Record<string, { knock_state: { events: { type: string; state_key?: string }[] } }> }).knock[room.roomId]!;
+    expect(knockSection.knock_state.events.map((e) => e.type)).toEqual(expect.arrayContaining(["m.room.create", "m.room.join_rules", "m.room.member"]));
+    expect(knock.seq).toBe(5);
+    const ban = room.append({ type: "m.room.member", sender: "@kb-a:test", stateKey: "@kb-b:test", content: { membership: "ban" } });
+    await project([ban]);
+    const next = await sync({ userId: "@kb-b:test", since: first.value.body["next_batch"] as string });
+    const rooms = next.body.rooms as unknown as { knock: object; leave: Record<string, Section> };
+    expect(rooms.knock).toEqual({});
+    expect(rooms.leave[room.roomId]!.timeline.events.map((e) => e.event_id)).toEqual([ban.eventId]);
+    const after = await sync({ userId: "@kb-b:test", since: next.body.next_batch });
+    expect(after.empty).toBe(true);
+  });
+});
+
 describe("use_state_after", () => {
   it("state_after is the state at the timeline's end: everything on a fresh room, every changed key since the token after", async () => {
     const room = logs.room("!stateafter:test").create("@sa:test");
