@@ -99,6 +99,7 @@ export async function buildSync(db: D1Database, request: SyncRequest): Promise<R
     since,
     accountPosition: snapshot.accountPosition,
     memberships: snapshot.memberships,
+    joinedAtSince: snapshot.joinedAtSince,
     movedRooms: since === undefined ? undefined : snapshot.movedRooms,
     accountData,
     visible: snapshot.visible,

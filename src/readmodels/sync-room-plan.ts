@@ -35,8 +35,9 @@ export function planRooms(input: RoomsInput): { rooms: RoomPlan[]; stripped: Syn
     const changedSince = since === undefined || m.stream_pos > since;
     switch (m.membership) {
       case "join": {
-        // A room joined since the token is new to the client, as in an initial sync.
-        const fresh = changedSince;
+        // A room joined since the token is new to the client, as in an initial sync (a member event
+        // that left the user joined, a display name change, is not a join).
+        const fresh = changedSince && !input.joinedAtSince.has(m.room_id);
         const content = fresh || input.fullState || input.movedRooms === undefined || input.movedRooms.has(m.room_id);
         if (!content && !input.accountData.rooms.has(m.room_id) && input.extraSections?.has(m.room_id) !== true) continue;
         rooms.push({ membership: m, left: false, fresh, content, timeline: timeline(m, fresh, input.position) });

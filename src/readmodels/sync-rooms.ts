@@ -33,6 +33,8 @@ export interface RoomsInput {
   readonly since: number | undefined;
   readonly accountPosition: number;
   readonly memberships: readonly SyncMembership[];
+  /** Rooms whose membership changed after `since` while the user stayed joined: not new to the client. */
+  readonly joinedAtSince: ReadonlySet<string>;
   /** Rooms with events after `since` (undefined in an initial sync: every room counts as moved). */
   readonly movedRooms: ReadonlySet<string> | undefined;
   readonly accountData: AccountDataSections;

@@ -15,6 +15,11 @@ export interface SyncSnapshot {
   /** The account-data stream's head. */
   readonly accountPosition: number;
   readonly memberships: readonly SyncMembership[];
+  /**
+   * Rooms whose membership row changed after `since` though the user was joined already at
+   * `since` (a display name change, say): not new to the client.
+   */
+  readonly joinedAtSince: ReadonlySet<string>;
   /** Rooms of the user with any event after `since` (undefined: no `since` given). */
   readonly movedRooms: ReadonlySet<string> | undefined;
   /** The positions of each of the user's rooms that history visibility lets them read. */
@@ -60,18 +65,30 @@ export async function readSyncSnapshot(
       db
         .prepare(
           `SELECT m.room_id FROM memberships m
+           WHERE m.user_id = ?1 AND m.stream_pos > ?2 AND m.membership = 'join' AND (
+             SELECT json_extract(e.event_json, '$.content.membership') FROM state_changes sc JOIN events e ON e.event_id = sc.event_id
+             WHERE sc.room_id = m.room_id AND sc.type = 'm.room.member' AND sc.state_key = m.user_id AND sc.stream_pos <= ?2
+             ORDER BY sc.stream_pos DESC LIMIT 1) = 'join'`,
+        )
+        .bind(userId, since),
+    );
+    statements.push(
+      db
+        .prepare(
+          `SELECT m.room_id FROM memberships m
            WHERE m.user_id = ? AND EXISTS (SELECT 1 FROM events e WHERE e.room_id = m.room_id AND e.stream_pos > ?)`,
         )
         .bind(userId, since),
     );
   }
-  const [position, accountPosition, memberships, accountData, visibility, moved] = await db.batch(statements);
+  const [position, accountPosition, memberships, accountData, visibility, stillJoined, moved] = await db.batch(statements);
   const head = (r: D1Result | undefined) => (r?.results[0] as { position: number } | undefined)?.position ?? 0;
   return {
     position: head(position),
     accountPosition: head(accountPosition),
     memberships: (memberships?.results ?? []) as SyncMembership[],
     visible: rangesFromHistory(rowsOf(visibility), []),
+    joinedAtSince: new Set(((stillJoined?.results ?? []) as { room_id: string }[]).map((r) => r.room_id)),
     movedRooms: moved === undefined ? undefined : new Set((moved.results as { room_id: string }[]).map((r) => r.room_id)),
     accountData: ((accountData?.results ?? []) as AccountRow[]).map((row) => ({
       roomId: row.room_id === "" ? undefined : row.room_id,

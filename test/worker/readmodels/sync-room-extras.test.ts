@@ -179,6 +179,22 @@ describe("bundled aggregations", () => {
   });
 });
 
+describe("membership changes that keep the user joined", () => {
+  it("a display name change is an incremental update, not a room new to the client", async () => {
+    const room = logs.room("!rename:test").create("@rn:test");
+    room.message("@rn:test", "hello");
+    await project(room.entries);
+    const first = await sync({ userId: "@rn:test" });
+    const renamed = room.append({ type: "m.room.member", sender: "@rn:test", stateKey: "@rn:test", content: { membership: "join", displayname: "RN" } });
+    await project([renamed]);
+    const next = await sync({ userId: "@rn:test", since: first.body.next_batch });
+    const section = next.body.rooms.join[room.roomId]!;
+    expect(section.timeline.events.map((e) => e.event_id)).toEqual([renamed.eventId]);
+    expect(section.state.events).toEqual([]);
+    expect(section.summary).toEqual({ "m.joined_member_count": 1, "m.invited_member_count": 0, "m.heroes": [] });
+  });
+});
+
 describe("knock and ban", () => {
   it("a knock shows knock_state once; a ban shows once under leave, ending with the ban", async () => {
     const room = logs.room("!knockban:test").create("@kb-a:test");
@@ -242,6 +258,7 @@ describe("extra sections from other streams", () => {
       since,
       accountPosition: snapshot.accountPosition,
       memberships: snapshot.memberships,
+      joinedAtSince: snapshot.joinedAtSince,
       movedRooms: snapshot.movedRooms,
       accountData: { global: [], rooms: new Map() },
       visible: snapshot.visible,
