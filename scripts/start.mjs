@@ -5,10 +5,17 @@
 // REGISTRATION (default open for local use), PUBLIC_BASE_URL and the RATE_LIMIT settings (passed
 // through when set). Secrets such as SIGNING_KEY_SEED
 // belong in .dev.vars, which wrangler reads itself, so they never appear on a command line.
+//
+// INSPECTOR=off serves the same worker, bindings and state without wrangler's devtools inspector.
+// `wrangler dev` always attaches one and enables its Network domain, so every subrequest (each D1
+// call, each queue send) becomes events relayed through wrangler's proxy to its Node process: on
+// a 2-core machine that costs more CPU than the worker itself and roughly doubles send latency.
+// Without it the worker's console output is not shown and source edits are not reloaded, so it is
+// for benchmarks and load, not for development.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const wrangler = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js", { paths: [root] });
@@ -60,14 +67,46 @@ const vars = [`SERVER_NAME:${serverName}`, `REGISTRATION:${process.env.REGISTRAT
 for (const name of ["PUBLIC_BASE_URL", "RATE_LIMIT", "RATE_LIMIT_LOGIN", "RATE_LIMIT_REGISTER", "RATE_LIMIT_MESSAGE"]) {
   if (process.env[name] !== undefined) vars.push(`${name}:${process.env[name]}`);
 }
-const devArgs = [
-  "dev",
-  "--local",
-  "--port", port,
-  "--ip", "127.0.0.1",
-  "--show-interactive-dev-session=false",
-  "--persist-to", persistDir,
-  ...vars.flatMap((v) => ["--var", v]),
-];
-console.log(`start: serving ${serverName} on http://127.0.0.1:${port} (state in ${persistDir})`);
-process.exit(await run(devArgs, "inherit"));
+if ((process.env.INSPECTOR ?? "on").toLowerCase() === "off") {
+  await serveWithoutInspector();
+} else {
+  const devArgs = [
+    "dev",
+    "--local",
+    "--port", port,
+    "--ip", "127.0.0.1",
+    "--show-interactive-dev-session=false",
+    "--persist-to", persistDir,
+    ...vars.flatMap((v) => ["--var", v]),
+  ];
+  console.log(`start: serving ${serverName} on http://127.0.0.1:${port} (state in ${persistDir})`);
+  process.exit(await run(devArgs, "inherit"));
+}
+
+/** `wrangler dev`'s local mode through wrangler's API, with the inspector off; runs until a signal. */
+async function serveWithoutInspector() {
+  Object.assign(process.env, childEnv);
+  const api = createRequire(import.meta.url).resolve("wrangler", { paths: [root] });
+  const { unstable_startWorker: startWorker } = await import(pathToFileURL(api).href);
+  const bindings = Object.fromEntries(
+    vars.map((v) => {
+      const at = v.indexOf(":");
+      return [v.slice(0, at), { type: "plain_text", value: v.slice(at + 1) }];
+    }),
+  );
+  console.log(`start: serving ${serverName} on http://127.0.0.1:${port} (state in ${persistDir}; inspector off)`);
+  const worker = await startWorker({
+    config: path.join(root, "wrangler.toml"),
+    bindings,
+    dev: { remote: false, server: { hostname: "127.0.0.1", port: Number(port) }, inspector: false, persist: persistDir, watch: false },
+  });
+  await worker.ready;
+  const stop = async (signal) => {
+    await worker.dispose().catch(() => undefined);
+    process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1));
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.removeAllListeners(signal);
+    process.once(signal, () => void stop(signal));
+  }
+}
