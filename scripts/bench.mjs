@@ -4,6 +4,8 @@
 // Needs a server started with REGISTRATION=open and RATE_LIMIT=off, e.g.
 //   REGISTRATION=open RATE_LIMIT=off PORT=8008 PERSIST_DIR=/tmp/bench npm start
 // BASE_URL (default http://localhost:8008) names it. The benchmark registers its own users.
+// Add INSPECTOR=off to measure the worker without wrangler's devtools inspector, whose per-subrequest
+// events otherwise take much of a 2-core machine (see scripts/start.mjs).
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 
