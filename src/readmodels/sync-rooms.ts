@@ -15,7 +15,7 @@ import { readStates, stateStatements } from "./sync-state";
 import { readStrippedState, strippedStateStatement } from "./sync-stripped-state";
 import { readTimelines, timelinesStatement, type RoomTimeline, type TimelinesRequest } from "./sync-timeline";
 import { formatSyncToken, tokenAt } from "./sync-token";
-import { countUnreadInRooms, type RoomUnread } from "./unread-counts";
+import { readUnread, unreadStatements, type RoomUnread } from "./unread-counts";
 
 export interface RoomsInput {
   readonly db: D1Database;
@@ -67,7 +67,7 @@ export async function buildRoomSections(input: RoomsInput): Promise<RoomsSection
   // Rooms new to the client since a token get all their account data (tags set before joining).
   const newSinceToken = since === undefined ? [] : joined.filter((r) => r.fresh).map((r) => r.membership.room_id);
 
-  // Round trip 1: timelines, summaries, stripped state, account data of new rooms; unread counts beside it.
+  // Round trip 1: timelines, summaries, stripped state, account data of new rooms, unread counts.
   const statements: D1PreparedStatement[] = [];
   const slot = (s: D1PreparedStatement | undefined): number => (s === undefined ? -1 : statements.push(s) - 1);
   const timelineRequest: TimelinesRequest = { userId, rooms: withContent.map((r) => r.timeline), limit: input.limit, filter: filter?.room?.timeline };
@@ -88,24 +88,16 @@ export async function buildRoomSections(input: RoomsInput): Promise<RoomsSection
             .bind(userId, JSON.stringify(newSinceToken), input.accountPosition),
         );
   const byThread = filter?.room?.timeline?.unread_thread_notifications === true;
-  const [results, unread] = await Promise.all([
-    statements.length === 0 ? Promise.resolve([] as D1Result[]) : db.batch(statements),
-    countUnreadInRooms(
-      db,
-      userId,
-      joined.map((r) => ({
-        roomId: r.membership.room_id,
-        roomVersion: r.membership.room_version,
-        floor: r.membership.stream_pos,
-      })),
-      { upTo: input.position, byThread },
-    ),
-  ]);
+  const unreadRooms = joined.map((r) => ({ roomId: r.membership.room_id, roomVersion: r.membership.room_version, floor: r.membership.stream_pos }));
+  const unreadOptions = { upTo: input.position, byThread };
+  const unreadSlots = unreadStatements(db, userId, unreadRooms, unreadOptions).map(slot);
+  const results = statements.length === 0 ? [] : await db.batch(statements);
   const at = (i: number): D1Result | undefined => (i < 0 ? undefined : results[i]);
   const timelineByRoom = readTimelines(timelineRequest, at(timelineSlot));
   const timelines = withContent.map((r) => timelineByRoom.get(r.membership.room_id)!);
   const summaries = readSummaries(joinedIds, summarySlots.map(at));
   const strippedState = readStrippedState(at(strippedSlot));
+  const unread = readUnread(userId, unreadRooms, unreadOptions, unreadSlots.map(at));
   const newRoomData = accountDataSections(
     ((at(newRoomDataSlot)?.results ?? []) as { stream_pos: number; room_id: string; type: string; content: string }[]).map(
       (row): AccountDataChange => ({ roomId: row.room_id, type: row.type, content: JSON.parse(row.content) as JsonObject, streamPos: row.stream_pos }),

@@ -175,10 +175,22 @@ export async function countUnreadInRooms(
   db: D1Database,
   userId: string,
   rooms: readonly UnreadRoomQuery[],
-  options: { readonly upTo: number; readonly byThread: boolean; readonly maxEvents?: number },
+  options: UnreadOptions,
 ): Promise<Map<string, RoomUnread>> {
-  const out = new Map<string, RoomUnread>();
-  if (rooms.length === 0) return out;
+  const statements = unreadStatements(db, userId, rooms, options);
+  return readUnread(userId, rooms, options, statements.length === 0 ? [] : await db.batch(statements));
+}
+
+export interface UnreadOptions {
+  /** The sync's snapshot: counts agree with the timeline. */
+  readonly upTo: number;
+  readonly byThread: boolean;
+  readonly maxEvents?: number;
+}
+
+/** countUnreadInRooms' statements, to run in a caller's batch; none for no rooms. */
+export function unreadStatements(db: D1Database, userId: string, rooms: readonly UnreadRoomQuery[], options: UnreadOptions): D1PreparedStatement[] {
+  if (rooms.length === 0) return [];
   const roomList = JSON.stringify(rooms.map((r) => r.roomId));
   // Events at or before the join or an unthreaded receipt are read whatever timeline they are in.
   // Counting the room as one, the user's newest own event ends the count too: walking the room's
@@ -205,7 +217,7 @@ export async function countUnreadInRooms(
        ORDER BY e.stream_pos DESC`,
     )
     .bind(JSON.stringify(rooms.map((r) => [r.roomId, r.floor])), options.upTo, userId, options.maxEvents ?? DEFAULT_MAX_EVENTS);
-  const [receipts, state, members, rules, events] = await db.batch([
+  return [
     db
       .prepare(
         `SELECT rc.room_id, rc.thread_id, MAX(e.stream_pos) AS position FROM receipts rc JOIN events e ON e.event_id = rc.event_id
@@ -225,7 +237,18 @@ export async function countUnreadInRooms(
       .bind(roomList),
     db.prepare("SELECT rules_json FROM push_rules WHERE user_id = ?").bind(userId),
     eventsStatement,
-  ]);
+  ];
+}
+
+/** The counts from the results of unreadStatements (in their order). */
+export function readUnread(
+  userId: string,
+  rooms: readonly UnreadRoomQuery[],
+  options: UnreadOptions,
+  results: readonly (D1Result | undefined)[],
+): Map<string, RoomUnread> {
+  const out = new Map<string, RoomUnread>();
+  const [receipts, state, members, rules, events] = results;
   const eventsByRoom = new Map<string, UnreadEventRow[]>();
   for (const row of (events?.results ?? []) as (UnreadEventRow & { room_id: string })[]) {
     const list = eventsByRoom.get(row.room_id);
