@@ -37,7 +37,9 @@ let roomId = "";
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "matrix-e2e-js-sdk-"));
-  server = await startServer({ PERSIST_DIR: dir, REGISTRATION: "open" });
+  // INSPECTOR=off (an `npm start` setting): no devtools relay slowing every D1 call, and no reload
+  // when someone edits src/ mid-run (wrangler restarts the worker and in-flight requests get 503).
+  server = await startServer({ PERSIST_DIR: dir, REGISTRATION: "open", INSPECTOR: "off" });
   aliceAccount = await register(server, "alice");
   bobAccount = await register(server, "bob");
   alice = await startSyncing(clientFor(server, aliceAccount));
