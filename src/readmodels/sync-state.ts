@@ -1,7 +1,7 @@
 // The state sections of /sync rooms: full state at a position, or the delta since the token, filtered and lazy-loaded; two statements for all rooms.
 import type { RoomEventFilter } from "../protocol/filters/filter-definition";
 import { EVENT_COLUMNS, RELATED_COLUMNS, type EventRowWithRelated } from "./event-rows";
-import { eventFilterCondition, sectionIncludesRoom } from "./sync-filter-sql";
+import { eventFilterCondition, sectionIncludesRoom } from "./event-filter-sql";
 
 export type StateQuery =
   /** The whole state at `at` (a client new to the room, or full_state). */

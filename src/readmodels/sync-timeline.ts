@@ -2,7 +2,7 @@
 import type { RoomEventFilter } from "../protocol/filters/filter-definition";
 import { inVisibleRanges, type VisibleRanges } from "./history-visibility";
 import { EVENT_COLUMNS, RELATED_COLUMNS, type EventRowWithRelated } from "./event-rows";
-import { eventFilterCondition, sectionIncludesRoom } from "./sync-filter-sql";
+import { eventFilterCondition, sectionIncludesRoom } from "./event-filter-sql";
 
 export interface TimelineQuery {
   readonly roomId: string;

@@ -1,4 +1,4 @@
-// A RoomEventFilter's types, senders and contains_url as an SQL condition on `events e`, so limits apply after filtering.
+// A RoomEventFilter's types, senders and contains_url as an SQL condition on an events row, so limits apply after filtering (/sync, /messages, /context).
 import { roomFilterIncludes } from "../protocol/filters/event-filter-match";
 import type { RoomEventFilter } from "../protocol/filters/filter-definition";
 import { typePatternToGlob } from "../protocol/filters/type-glob";
