@@ -1,6 +1,6 @@
 // Making signing keys: random key IDs and seeds, and the SIGNING_KEY_SEED override format.
 import { decodeBase64 } from "../protocol/base64";
-import { publicKeyFromSeed } from "../protocol/signing";
+import { prepareSigningKey } from "../protocol/signing";
 import type { ServerSigningKey } from "./signing-key-store";
 
 const VERSION_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -11,8 +11,9 @@ export type RandomBytes = (length: number) => Uint8Array;
 
 export const cryptoRandomBytes: RandomBytes = (length) => crypto.getRandomValues(new Uint8Array(length));
 
+/** The key with its seed expanded once, so signing with it does not redo the expansion per event. */
 export function keyFromSeed(keyId: string, seed: Uint8Array): ServerSigningKey {
-  return { keyId, seed, publicKey: publicKeyFromSeed(seed) };
+  return prepareSigningKey(keyId, seed);
 }
 
 /** A fresh key: 32 random seed bytes and an 8-character random version. */
@@ -41,7 +42,7 @@ export function parseSigningKeySeed(text: string): ServerSigningKey | undefined 
   }
   const seed = decodeBase64(seedText);
   if (!seed.ok || seed.value.length !== 32) return undefined;
-  const publicKey = publicKeyFromSeed(seed.value);
-  const derived = `seed_${[...publicKey.slice(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
-  return { keyId: `ed25519:${version ?? derived}`, seed: seed.value, publicKey };
+  const prepared = prepareSigningKey("", seed.value);
+  const derived = `seed_${[...prepared.publicKey.slice(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return { ...prepared, keyId: `ed25519:${version ?? derived}` };
 }
