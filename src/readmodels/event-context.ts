@@ -1,20 +1,12 @@
 // GET /rooms/{roomId}/event/{eventId} and /context/{eventId}: one event, or one event with its neighbours and the state.
-import { eventMatchesFilter } from "../protocol/filters/event-filter-match";
 import type { RoomEventFilter } from "../protocol/filters/filter-definition";
 import { lazyLoadedMembers } from "../protocol/filters/lazy-members";
 import type { JsonObject, JsonValue } from "../protocol/json-value";
 import { err, ok, type Result } from "../protocol/result";
 import type { ClientEvent } from "./client-event";
 import { EVENT_COLUMNS, toClientEvents, type EventRow } from "./event-rows";
-import {
-  highestVisible,
-  inRanges,
-  rangesFromHistory,
-  rowsOf,
-  visibilityHistoryStatement,
-  visibleEventsBetween,
-  type VisibleRanges,
-} from "./history-visibility";
+import { filteredEventsBetween, stateAtWithMembers } from "./filtered-room-events";
+import { highestVisible, inRanges, OPEN_END, rangesFromHistory, rowsOf, visibilityHistoryStatement, type VisibleRanges } from "./history-visibility";
 import { clientEventsWithRelations } from "./relations-aggregation";
 import { stateAt } from "./room-queries";
 import { formatSyncToken, tokenAt } from "./sync-token";
@@ -73,10 +65,12 @@ export interface ContextRequest extends EventRequest {
   readonly filter?: RoomEventFilter;
 }
 
-// Filtered-out events are skipped by reading on; this bounds how many rows one side may scan.
-const MAX_SCAN = 2000;
-
-/** Rows on one side of `pivot` passing the filter, nearest first, and the last position scanned. */
+/**
+ * The `want` matching events on one side of `pivot`, nearest first, filtered in SQL so the limit
+ * counts matches, and the position a /messages page continues from: the last event returned when
+ * more match, else the side's end (1 before, the reader's ceiling after; when the reader reads on
+ * into the future, the last event returned, since later events pass the same filter next time).
+ */
 async function side(
   db: D1Database,
   request: ContextRequest,
@@ -85,31 +79,17 @@ async function side(
   want: number,
   dir: "before" | "after",
 ): Promise<{ rows: EventRow[]; reached: number }> {
-  const rows: EventRow[] = [];
-  let cursor = pivot;
-  let scanned = 0;
-  const batch = Math.max(want, 20);
   const ceiling = highestVisible(ranges);
-  while (rows.length < want && scanned < MAX_SCAN) {
-    const page =
-      dir === "before"
-        ? await visibleEventsBetween(db, request.roomId, ranges, 0, cursor - 1, batch, "desc")
-        : await visibleEventsBetween(db, request.roomId, ranges, cursor, ceiling, batch, "asc");
-    for (const row of page.slice(0, batch)) {
-      scanned++;
-      cursor = row.stream_pos;
-      if (request.filter === undefined || eventMatchesFilter(request.filter, JSON.parse(row.event_json) as JsonObject, { roomId: row.room_id })) {
-        rows.push(row);
-        if (rows.length === want) break;
-      }
-    }
-    if (page.length <= batch && rows.length < want) {
-      // The range is exhausted: the whole side was scanned.
-      cursor = dir === "before" ? 1 : ceiling === Number.MAX_SAFE_INTEGER ? cursor : Math.max(cursor, ceiling);
-      break;
-    }
-  }
-  return { rows, reached: cursor };
+  const range = { roomId: request.roomId, ranges, limit: want, filter: request.filter };
+  const found =
+    dir === "before"
+      ? await filteredEventsBetween(db, { ...range, after: 0, upTo: pivot - 1, order: "desc" })
+      : await filteredEventsBetween(db, { ...range, after: pivot, upTo: ceiling, order: "asc" });
+  const rows = found.slice(0, want);
+  const last = rows.at(-1)?.stream_pos ?? pivot;
+  if (found.length > want) return { rows, reached: last };
+  if (dir === "before") return { rows, reached: 1 };
+  return { rows, reached: ceiling === OPEN_END ? last : Math.max(pivot, ceiling) };
 }
 
 /**
@@ -129,9 +109,9 @@ export async function eventContext(db: D1Database, request: ContextRequest): Pro
   const options = { now: request.now, includeRoomId: true };
   const events = await clientEventsWithRelations(db, [...before.rows, row, ...after.rows], viewer, options);
   const lastPos = after.rows.at(-1)?.stream_pos ?? row.stream_pos;
-  let state = await stateAt(db, request.roomId, lastPos);
+  // Lazy loading: only the members who sent the returned events, chosen in the query.
   const members = lazyLoadedMembers(request.filter, [...before.rows, row, ...after.rows].map((r) => r.sender));
-  if (members !== undefined) state = state.filter((s) => s.type !== "m.room.member" || (s.state_key !== null && members.has(s.state_key)));
+  const state = members === undefined ? await stateAt(db, request.roomId, lastPos) : await stateAtWithMembers(db, request.roomId, lastPos, members);
   const body: Record<string, JsonValue> = {
     start: formatSyncToken(tokenAt(Math.max(0, before.reached - 1))),
     end: formatSyncToken(tokenAt(after.reached)),
