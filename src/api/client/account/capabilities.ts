@@ -1,7 +1,8 @@
 // GET /capabilities (what this server lets the user do) and GET /auth_metadata (no OAuth 2.0 provider: 404).
 import { Hono } from "hono";
 import type { JsonObject } from "../../../protocol/json-value";
-import { DEFAULT_ROOM_VERSION, ROOM_VERSIONS } from "../../../protocol/room-versions";
+import { CREATABLE_ROOM_VERSIONS } from "../../../protocol/creatable-room-versions";
+import { DEFAULT_ROOM_VERSION } from "../../../protocol/room-versions";
 import type { AppEnv } from "../../app-env";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { Effect } from "effect";
@@ -10,11 +11,12 @@ import { Effect } from "effect";
  * Only capabilities whose answer differs from what a client assumes when one is absent, or that
  * the spec wants stated: password changes are served; 3PIDs and login tokens are not. Profile
  * capabilities (m.set_displayname, m.set_avatar_url, m.profile_fields) are left to the profile
- * routes: absent means "allowed", which is what they will serve.
+ * routes: absent means "allowed", which is what they will serve. Room versions are the ones rooms
+ * can be created in and upgraded into (3 and later), not every version whose rules are known.
  */
 export function capabilities(): JsonObject {
   const available: Record<string, string> = {};
-  for (const id of ROOM_VERSIONS.keys()) available[id] = "stable";
+  for (const id of CREATABLE_ROOM_VERSIONS) available[id] = "stable";
   return {
     "m.change_password": { enabled: true },
     "m.room_versions": { default: DEFAULT_ROOM_VERSION, available },
