@@ -7,6 +7,7 @@ import { accountDataChanges } from "./account-data";
 import { forgottenRoomIds } from "./forgotten-rooms";
 import { PUSH_RULES_ACCOUNT_DATA_TYPE, pushRulesAccountDataContent } from "./push-rule-store";
 import { accountDataSections } from "./sync-account-data";
+import { ephemeralForSync, type EphemeralPositions, type TypingReader } from "./sync-ephemeral";
 import { buildRoomSections, type RoomsSections } from "./sync-rooms";
 import { readSyncSnapshot } from "./sync-snapshot";
 import { formatSyncToken, parseSyncToken, SYNC_STREAMS, type InvalidSyncToken, type SyncToken } from "./sync-token";
@@ -28,8 +29,14 @@ export interface SyncRequest {
   readonly now: number;
   /** `set_presence` (the spec's default is online). */
   readonly presence?: SetPresence;
-  /** Records `presence` for the user; called once per request by syncWithLongPoll. */
+  /** Records `presence` for the user; called once per request by syncWithLongPoll, before the first read. */
   readonly setPresence?: (userId: string, presence: SetPresence) => Promise<void>;
+  /**
+   * Who is typing where (the typing Durable Object, which readmodels cannot import; the route
+   * passes `typingClient(env.TYPING)`). Without it no typing is read and the token's typing part
+   * stays where the request's token had it (tests of other sections).
+   */
+  readonly typing?: TypingReader;
 }
 
 export interface SyncResult {
@@ -46,9 +53,16 @@ export const DEFAULT_TIMELINE_LIMIT = 10;
 const MAX_TIMELINE_LIMIT = 1000;
 
 /** The parts a response is empty without; each new section of the response adds its check here. */
-function isEmpty(parts: { readonly globalAccountData: readonly unknown[]; readonly rooms: RoomsSections }): boolean {
-  return parts.globalAccountData.length === 0 && Object.values(parts.rooms).every((section) => Object.keys(section).length === 0);
+function isEmpty(parts: { readonly globalAccountData: readonly unknown[]; readonly presence: readonly unknown[]; readonly rooms: RoomsSections }): boolean {
+  return (
+    parts.globalAccountData.length === 0 &&
+    parts.presence.length === 0 &&
+    Object.values(parts.rooms).every((section) => Object.keys(section).length === 0)
+  );
 }
+
+/** Reads no typing: the token's typing part stays at `position`. */
+const noTyping = (position: number): TypingReader => ({ typingIn: async () => ({ position, rooms: [] }) });
 
 /**
  * One /sync response. Round trips do not grow with the number of rooms: one for the snapshot
@@ -58,11 +72,13 @@ function isEmpty(parts: { readonly globalAccountData: readonly unknown[]; readon
 export async function buildSync(db: D1Database, request: SyncRequest): Promise<Result<SyncResult, InvalidSyncToken>> {
   let since: number | undefined;
   let sinceAccount = 0;
+  let sinceEphemeral: EphemeralPositions | undefined;
   if (request.since !== undefined && request.since !== "") {
     const parsed = parseSyncToken(request.since);
     if (!parsed.ok) return err(parsed.error);
     since = parsed.value.pdu;
     sinceAccount = parsed.value.account_data;
+    sinceEphemeral = { typing: parsed.value.typing, receipt: parsed.value.receipt, presence: parsed.value.presence };
   }
   const includeLeave = request.filter?.room?.include_leave === true;
   const [snapshot, forgotten] = await Promise.all([
@@ -71,7 +87,10 @@ export async function buildSync(db: D1Database, request: SyncRequest): Promise<R
     includeLeave ? forgottenRoomIds(db, request.userId) : Promise.resolve(new Set<string>()),
   ]);
   // A token above every position was issued before a replay renumbered the stream: start afresh.
-  if (since !== undefined && since > snapshot.position) since = undefined;
+  if (since !== undefined && since > snapshot.position) {
+    since = undefined;
+    sinceEphemeral = undefined;
+  }
   // Starting afresh means all account data too; a position above the head cannot be trusted either.
   const freshAccountData = since === undefined || sinceAccount > snapshot.accountPosition;
   const changes =
@@ -85,6 +104,21 @@ export async function buildSync(db: D1Database, request: SyncRequest): Promise<R
     changes.unshift({ roomId: undefined, type: PUSH_RULES_ACCOUNT_DATA_TYPE, content: defaults, streamPos: 0 });
   }
   const accountData = accountDataSections(changes, request.filter);
+  // Typing, receipts and presence of the rooms the user is joined to; rooms new to the client (joined
+  // since the token) get all of theirs. A room with ephemeral news is sent even if nothing else moved.
+  const joinedRooms = snapshot.memberships.filter((m) => m.membership === "join");
+  const fullRoomIds = joinedRooms
+    .filter((m) => request.fullState === true || (since !== undefined && m.stream_pos > since && !snapshot.joinedAtSince.has(m.room_id)))
+    .map((m) => m.room_id);
+  const ephemeral = await ephemeralForSync(db, request.typing ?? noTyping(sinceEphemeral?.typing ?? 0), {
+    userId: request.userId,
+    joinedRoomIds: joinedRooms.map((m) => m.room_id),
+    since: sinceEphemeral,
+    fullRoomIds,
+    ...(request.filter === undefined ? {} : { filter: request.filter }),
+    now: request.now,
+  });
+  const extraSections = new Map([...ephemeral.rooms].map(([roomId, events]) => [roomId, { ephemeral: { events } }] as const));
   const requested = request.timelineLimit ?? request.filter?.room?.timeline?.limit ?? DEFAULT_TIMELINE_LIMIT;
   const rooms = await buildRoomSections({
     db,
@@ -104,14 +138,17 @@ export async function buildSync(db: D1Database, request: SyncRequest): Promise<R
     accountData,
     visible: snapshot.visible,
     hiddenLeftRooms: forgotten,
+    extraSections,
   });
-  const token: SyncToken = { pdu: snapshot.position, account_data: snapshot.accountPosition };
+  const token: SyncToken = { pdu: snapshot.position, account_data: snapshot.accountPosition, ...ephemeral.positions };
   const body: JsonObject = {
     next_batch: formatSyncToken(token),
     account_data: { events: accountData.global },
+    presence: { events: [...ephemeral.presence] },
     rooms: { ...rooms },
   };
-  return ok({ body, position: snapshot.position, token, empty: isEmpty({ globalAccountData: accountData.global, rooms }) });
+  const empty = isEmpty({ globalAccountData: accountData.global, presence: ephemeral.presence, rooms });
+  return ok({ body, position: snapshot.position, token, empty });
 }
 
 /** Releases a long-poll when positions pass the ones it has read (the sync notifier in production). */
@@ -139,8 +176,9 @@ export async function syncWithLongPoll(
 ): Promise<Result<SyncResult, InvalidSyncToken>> {
   const timeout = Math.max(0, request.timeoutMs ?? 0);
   const presence = request.presence ?? "online";
-  const [first] = await Promise.all([buildSync(db, request), request.setPresence?.(request.userId, presence)]);
-  let result = first;
+  // Presence first: the user's own change is then in this response, so it does not wake their next long-poll.
+  await request.setPresence?.(request.userId, presence);
+  let result = await buildSync(db, request);
   if (!result.ok || !result.value.empty || request.since === undefined || request.fullState || timeout === 0) return result;
   const deadline = clock() + timeout;
   for (;;) {

@@ -2,12 +2,15 @@
 import { Effect } from "effect";
 import { type Context, Hono } from "hono";
 import { syncNotifierClient } from "../../../durable/sync-notifier-client";
+import { typingClient } from "../../../durable/typing-client";
 import { WallClock } from "../../../platform/wall-clock";
+import { presenceOnSync } from "../../../readmodels/presence-store";
 import { roomMessages } from "../../../readmodels/room-messages";
 import { syncWithLongPoll, type SetPresence } from "../../../readmodels/sync-response";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { RequestDecodeError } from "../../decode-request";
 import { syncFilterParam } from "../user-data/sync-filter";
+import { roomEventFilterQuery } from "../events/event-query";
 import { intQuery, requiredQuery, roomIdParam } from "./room-request";
 
 /** A long-poll is held at most this long whatever the client asks (clients ask for 30 s). */
@@ -42,6 +45,12 @@ const sync = authedRoute((c) =>
     const filter = yield* syncFilterParam(c);
     const since = c.req.query("since");
     const clock = yield* WallClock;
+    const notifier = syncNotifierClient(c.env.SYNC_NOTIFIER);
+    // set_presence (online by default): a change others must see advances the presence stream.
+    const setPresence = async (userId: string, state: SetPresence) => {
+      const position = await presenceOnSync(c.env.DB, userId, state, clock.nowMs());
+      if (position !== undefined) await notifier.advance("presence", position);
+    };
     const result = yield* Effect.promise(() =>
       syncWithLongPoll(
         c.env.DB,
@@ -55,8 +64,10 @@ const sync = authedRoute((c) =>
           now: clock.nowMs(),
           timeoutMs,
           ...(presence === undefined ? {} : { presence }),
+          setPresence,
+          typing: typingClient(c.env.TYPING),
         },
-        syncNotifierClient(c.env.SYNC_NOTIFIER),
+        notifier,
         clock.nowMs,
       ),
     );
@@ -74,6 +85,7 @@ const messages = authedRoute((c) =>
     const limit = yield* intQuery(c, "limit", 1000);
     const from = c.req.query("from");
     const to = c.req.query("to");
+    const filter = yield* roomEventFilterQuery(c);
     const now = (yield* WallClock).nowMs();
     const page = yield* Effect.promise(() =>
       roomMessages(c.env.DB, {
@@ -84,6 +96,7 @@ const messages = authedRoute((c) =>
         ...(from === undefined ? {} : { from }),
         ...(to === undefined ? {} : { to }),
         ...(limit === undefined ? {} : { limit }),
+        ...(filter === undefined ? {} : { filter }),
         now,
       }),
     );
