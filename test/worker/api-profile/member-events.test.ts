@@ -52,3 +52,21 @@ describe("profile changes and member events", () => {
     expect(after["content"]).toMatchObject({ membership: "leave" });
   });
 });
+
+describe("profile changes and presence", () => {
+  const call = roomApp();
+
+  it("a display name change reaches room-mates as an m.presence update carrying the new name", async () => {
+    const [alice, bob] = await users(call, 2);
+    const roomId = await createRoom(call, alice!, { preset: "public_chat" });
+    await expectStatus(call("POST", path(roomId, "join"), { token: bob!.accessToken }), 200);
+    await untilJoined(call, alice!, roomId);
+    const first = await expectStatus(call("GET", "sync?timeout=0", { token: bob!.accessToken }), 200);
+    await setProfile(call, alice!, "displayname", "Presence Alice");
+    const next = await expectStatus(call("GET", `sync?timeout=3000&since=${first.body["next_batch"] as string}`, { token: bob!.accessToken }), 200);
+    const presence = ((next.body["presence"] as { events: { sender: string; content: Record<string, unknown> }[] }).events ?? []).find(
+      (e) => e.sender === alice!.userId,
+    );
+    expect(presence?.content).toMatchObject({ displayname: "Presence Alice" });
+  });
+});

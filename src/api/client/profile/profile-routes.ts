@@ -21,6 +21,8 @@ import { readJsonObject } from "../../json-body";
 import { checkKeyName, deleteField, fieldValue, setField } from "./profile-fields";
 import { ProfileError } from "./profile-error";
 import { syncMemberEvents } from "./member-profile-sync";
+import { presenceAfterProfileChange } from "../../../readmodels/presence-store";
+import { syncNotifierClient } from "../../../durable/sync-notifier-client";
 
 const notFound = (message: string) => new ProfileError({ reason: "not_found", message });
 
@@ -111,6 +113,11 @@ function applyChange(
       yield* Effect.promise(() =>
         syncMemberEvents(c.env, { userId, deviceId: c.var.requester.deviceId }, memberContentOf(result.value.after)),
       );
+      // Spec "Events on Change of Profile Information": room-mates also get an m.presence update.
+      yield* Effect.promise(async () => {
+        const position = await presenceAfterProfileChange(c.env.DB, userId, now);
+        await syncNotifierClient(c.env.SYNC_NOTIFIER).advance("presence", position);
+      });
     }
     return c.json({});
   });
