@@ -1,8 +1,10 @@
 // A room's members from the D1 read models: /joined_members (current joins with profiles) and /members (member events at a position).
 import { isJsonObject, type JsonValue } from "../protocol/json-value";
+import { readablePositionAtOrBelow } from "../protocol/readable-position";
 import { err, ok, type Result } from "../protocol/result";
 import type { ClientEvent } from "./client-event";
 import { EVENT_COLUMNS, type EventRow, parseEventJson, toClientEvents } from "./event-rows";
+import { OPEN_END, visibleRangesFor } from "./history-visibility";
 import type { NotInRoom } from "./room-messages";
 import { membershipOf } from "./room-queries";
 import { parseSyncToken, type InvalidSyncToken } from "./sync-token";
@@ -79,17 +81,18 @@ const MEMBERS_AT = `
 
 /**
  * GET /members. A member sees the state at `at` (or now); a former member (left or banned) sees it
- * at most as of their leaving, as for /messages, so nothing after they left leaks.
+ * at most as of their leaving, as for /messages, so nothing after they left leaks. Anyone else
+ * (never joined, invited, knocking) sees it where history visibility lets them read the room, as
+ * for /state: a `world_readable` room's current members, or those of the last readable position
+ * at or below `at`.
  */
 export async function roomMembers(db: D1Database, request: MembersRequest): Promise<Result<ClientEvent[], InvalidSyncToken | NotInRoom>> {
   const at = request.at === undefined || request.at === "" ? undefined : parseSyncToken(request.at);
   if (at !== undefined && !at.ok) return err(at.error);
-  const mine = await membershipOf(db, request.userId, request.roomId);
-  if (mine === undefined || (mine.membership !== "join" && mine.membership !== "leave" && mine.membership !== "ban")) {
+  const position = await readPosition(db, request, at?.value.pdu ?? OPEN_END);
+  if (position === undefined) {
     return err({ _tag: "NotInRoom", reason: "You aren't a member of the room and weren't previously a member of the room", roomId: request.roomId });
   }
-  const ceiling = mine.membership === "join" ? Number.MAX_SAFE_INTEGER : mine.stream_pos;
-  const position = Math.min(at?.value.pdu ?? ceiling, ceiling);
   const rows = await db.prepare(MEMBERS_AT).bind(request.roomId, position).all<EventRow>();
   const kept = rows.results.filter((row) => membershipMatches(membershipOfRow(row), request.membership, request.notMembership));
   return ok(
@@ -99,6 +102,14 @@ export async function roomMembers(db: D1Database, request: MembersRequest): Prom
       viewer: { userId: request.userId, ...(request.deviceId === undefined ? {} : { deviceId: request.deviceId }) },
     }),
   );
+}
+
+/** Where the requester may read the members, at most `wanted`; undefined: nowhere. */
+async function readPosition(db: D1Database, request: MembersRequest, wanted: number): Promise<number | undefined> {
+  const mine = await membershipOf(db, request.userId, request.roomId);
+  if (mine?.membership === "join") return wanted;
+  if (mine?.membership === "leave" || mine?.membership === "ban") return Math.min(wanted, mine.stream_pos);
+  return readablePositionAtOrBelow(await visibleRangesFor(db, request.userId, request.roomId), wanted);
 }
 
 // `membership` survives redaction in every room version, so the stored JSON always has it.
