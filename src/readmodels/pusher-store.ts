@@ -97,7 +97,30 @@ export async function deletePusher(db: D1Database, userId: string, appId: string
   await db.prepare("DELETE FROM pushers WHERE user_id = ? AND app_id = ? AND pushkey = ?").bind(userId, appId, pushkey).run();
 }
 
-/** Removes the pushers a device set, for when the device logs out or is deleted. */
-export async function deletePushersOfDevice(db: D1Database, userId: string, deviceId: string): Promise<void> {
-  await db.prepare("DELETE FROM pushers WHERE user_id = ? AND device_id = ?").bind(userId, deviceId).run();
+/*
+ * A pusher belongs to the session that set it: logging that session out (/logout), deleting its
+ * device, or a password change that logs other devices out removes it. A session is a device here
+ * (refreshing a token keeps the device, and the pusher with it), so pushers are keyed by device.
+ */
+
+/** Removes the pushers the given devices set (/logout, DELETE /devices/{id}, POST /delete_devices). */
+export async function deletePushersOfDevices(db: D1Database, userId: string, deviceIds: readonly string[]): Promise<void> {
+  if (deviceIds.length === 0) return;
+  await db
+    .prepare("DELETE FROM pushers WHERE user_id = ? AND device_id IN (SELECT value FROM json_each(?))")
+    .bind(userId, JSON.stringify(deviceIds))
+    .run();
+}
+
+/**
+ * Removes every pusher of the user except those `keepDeviceId` set (/logout/all and deactivation
+ * keep none; a password change keeps the caller's). Pushers with no recorded device go too: the
+ * session that set them cannot be shown to survive.
+ */
+export async function deletePushersExceptDevice(db: D1Database, userId: string, keepDeviceId?: string): Promise<void> {
+  const keep = keepDeviceId ?? null;
+  await db
+    .prepare("DELETE FROM pushers WHERE user_id = ? AND (? IS NULL OR device_id IS NULL OR device_id <> ?)")
+    .bind(userId, keep, keep)
+    .run();
 }

@@ -1,5 +1,7 @@
 // GET /pushers and POST /pushers/set: create, update, delete, append across users, and every refusal.
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { passwordAuth } from "../api-accounts/support";
 import { expectStatus, roomApp, users, type Call, type Registered } from "./support";
 
 const GATEWAY = "https://push.example.org/_matrix/push/v1/notify";
@@ -95,5 +97,95 @@ describe("pushers", () => {
     const body = httpPusher({ data: { url: "http://localhost:5000/_matrix/push/v1/notify" } });
     await expectStatus(call("POST", "pushers/set", { token: alice!.accessToken, body }), 200);
     expect(await pushersOf(call, alice!)).toHaveLength(1);
+  });
+});
+
+/** Pushers belong to the session (device) that set them: they go when it is logged out or deleted. */
+describe("pushers end with the session that set them", () => {
+  const call = roomApp();
+
+  /** Logs `user` in again as device `deviceId` and returns that session's access token. */
+  async function login(user: Registered, deviceId: string): Promise<string> {
+    const body = { type: "m.login.password", identifier: { type: "m.id.user", user: user.userId }, password: user.password, device_id: deviceId };
+    return (await expectStatus(call("POST", "login", { body }), 200)).body["access_token"] as string;
+  }
+
+  /** Sets a pusher with `token`, its pushkey naming the session (append: other tests' users keep theirs). */
+  const setWith = (token: string, pushkey: string) =>
+    expectStatus(call("POST", "pushers/set", { token, body: httpPusher({ pushkey, append: true }) }), 200);
+
+  const pushkeysOf = async (user: Registered): Promise<string[]> => (await pushersOf(call, user)).map((p) => String(p["pushkey"])).sort();
+
+  /** Alice with pushers set from her first session ("main") and two more devices, A and B. */
+  async function aliceWithThreeSessions(): Promise<{ alice: Registered; a: string; b: string }> {
+    const [alice] = await users(call, 1);
+    const a = await login(alice!, "A");
+    const b = await login(alice!, "B");
+    await setWith(alice!.accessToken, "main");
+    await setWith(a, "a");
+    await setWith(b, "b");
+    expect(await pushkeysOf(alice!)).toEqual(["a", "b", "main"]);
+    return { alice: alice!, a, b };
+  }
+
+  it("/logout removes the pushers that session set and no others", async () => {
+    const { alice, a } = await aliceWithThreeSessions();
+    await expectStatus(call("POST", "logout", { token: a, body: {} }), 200);
+    expect(await pushkeysOf(alice)).toEqual(["b", "main"]);
+  });
+
+  it("/logout/all removes every pusher of the user, and only that user's", async () => {
+    const { alice, a } = await aliceWithThreeSessions();
+    const [bob] = await users(call, 1);
+    await setWith(bob!.accessToken, "bob");
+    await expectStatus(call("POST", "logout/all", { token: a, body: {} }), 200);
+    const fresh = await login(alice, "C");
+    expect(await pushkeysOf({ ...alice, accessToken: fresh })).toEqual([]);
+    expect(await pushkeysOf(bob!)).toEqual(["bob"]);
+  });
+
+  it("a password change logs the other devices out with their pushers; logout_devices false keeps them", async () => {
+    const { alice } = await aliceWithThreeSessions();
+    const change = async (body: Record<string, unknown>) => {
+      const first = await call("POST", "account/password", { token: alice.accessToken, body });
+      expect(first.status).toBe(401);
+      const auth = passwordAuth(alice, first.body["session"] as string);
+      await expectStatus(call("POST", "account/password", { token: alice.accessToken, body: { ...body, auth } }), 200);
+    };
+    await change({ new_password: alice.password, logout_devices: false });
+    expect(await pushkeysOf(alice)).toEqual(["a", "b", "main"]);
+    await change({ new_password: alice.password });
+    expect(await pushkeysOf(alice)).toEqual(["main"]);
+  });
+
+  it("DELETE /devices/{deviceId} and POST /delete_devices remove the deleted devices' pushers", async () => {
+    const { alice } = await aliceWithThreeSessions();
+    const first = await call("DELETE", "devices/A", { token: alice.accessToken, body: {} });
+    await expectStatus(
+      call("DELETE", "devices/A", { token: alice.accessToken, body: { auth: passwordAuth(alice, first.body["session"] as string) } }),
+      200,
+    );
+    expect(await pushkeysOf(alice)).toEqual(["b", "main"]);
+    const bulk = await call("POST", "delete_devices", { token: alice.accessToken, body: { devices: ["B", "UNKNOWN"] } });
+    await expectStatus(
+      call("POST", "delete_devices", {
+        token: alice.accessToken,
+        body: { devices: ["B", "UNKNOWN"], auth: passwordAuth(alice, bulk.body["session"] as string) },
+      }),
+      200,
+    );
+    expect(await pushkeysOf(alice)).toEqual(["main"]);
+  });
+
+  it("deactivating the account removes all its pushers", async () => {
+    const { alice } = await aliceWithThreeSessions();
+    const first = await call("POST", "account/deactivate", { token: alice.accessToken, body: {} });
+    await expectStatus(
+      call("POST", "account/deactivate", { token: alice.accessToken, body: { auth: passwordAuth(alice, first.body["session"] as string) } }),
+      200,
+    );
+    const db = (env as unknown as { DB: D1Database }).DB;
+    const left = await db.prepare("SELECT COUNT(*) AS n FROM pushers WHERE user_id = ?").bind(alice.userId).first<{ n: number }>();
+    expect(left?.n).toBe(0);
   });
 });

@@ -2,6 +2,7 @@
 import { Effect, Schema } from "effect";
 import { Hono } from "hono";
 import { deleteAllDevices } from "../../../accounts/device-store";
+import { deletePushersExceptDevice } from "../../../readmodels/pusher-store";
 import { hashPassword } from "../../../accounts/password-hash";
 import { deactivateUser, setPasswordHash } from "../../../accounts/user-store";
 import { forgetTokensOf } from "../../access-token-cache";
@@ -63,6 +64,8 @@ export const accountRoutes = new Hono<AuthedEnv>()
         if (body.logout_devices !== false) {
           yield* Effect.promise(() => deleteAllDevices(db, me.userId, me.deviceId));
           forgetTokensOf(db, me.userId, { except: me.deviceId });
+          // The logged-out devices' pushers go with them.
+          yield* Effect.promise(() => deletePushersExceptDevice(db, me.userId, me.deviceId));
         }
         return c.json({});
       }),
@@ -87,6 +90,8 @@ export const accountRoutes = new Hono<AuthedEnv>()
         const done = yield* Effect.promise(() => deactivateUser(db, me.userId));
         if (!done.ok) return yield* Effect.fail(done.error);
         forgetTokensOf(db, me.userId);
+        // Nothing is pushed to a deactivated account's sessions any more.
+        yield* Effect.promise(() => deletePushersExceptDevice(db, me.userId));
         yield* Effect.promise(() => leaveAllRooms(c.env, me.userId));
         return c.json({ id_server_unbind_result: "no-support" });
       }),

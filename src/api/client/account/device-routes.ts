@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { accountError } from "../../../accounts/account-errors";
 import { deleteDevice, deleteDevices, type DeviceRecord, getDevice, listDevices, setDeviceDisplayName } from "../../../accounts/device-store";
 import type { JsonObject } from "../../../protocol/json-value";
+import { deletePushersOfDevices } from "../../../readmodels/pusher-store";
 import { forgetTokensOf } from "../../access-token-cache";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { decodeRequest } from "../../decode-request";
@@ -99,6 +100,7 @@ export const deviceRoutes = new Hono<AuthedEnv>()
         if (!uia.done) return c.json(uia.challenge, 401);
         const deleted = yield* Effect.promise(() => deleteDevice(db, userId, deviceId));
         forgetTokensOf(db, userId, { only: deviceId });
+        yield* Effect.promise(() => deletePushersOfDevices(db, userId, [deviceId]));
         if (!deleted.ok) return yield* Effect.fail(deleted.error);
         return c.json({});
       }),
@@ -118,6 +120,7 @@ export const deviceRoutes = new Hono<AuthedEnv>()
         // Unknown IDs are ignored, as the spec asks.
         yield* Effect.promise(() => deleteDevices(db, userId, body.devices));
         for (const deviceId of body.devices) forgetTokensOf(db, userId, { only: deviceId });
+        yield* Effect.promise(() => deletePushersOfDevices(db, userId, body.devices));
         return c.json({});
       }),
     ),

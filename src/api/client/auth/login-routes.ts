@@ -2,6 +2,7 @@
 import { Effect, Schema } from "effect";
 import { Hono } from "hono";
 import { deleteAllDevices, deleteDevice } from "../../../accounts/device-store";
+import { deletePushersExceptDevice, deletePushersOfDevices } from "../../../readmodels/pusher-store";
 import { createSession, refreshSession } from "../../../accounts/token-store";
 import { parseDeviceId } from "../../../protocol/identifiers/device-id";
 import { ServerConfig } from "../../../platform/server-config";
@@ -114,6 +115,8 @@ export const logoutRoutes = new Hono<AuthedEnv>()
         // The device goes with its token (spec); it may already be gone, which changes nothing.
         yield* Effect.promise(() => deleteDevice(c.env.DB, me.userId, me.deviceId));
         forgetTokensOf(c.env.DB, me.userId, { only: me.deviceId });
+        // Pushers set with this token go with it.
+        yield* Effect.promise(() => deletePushersOfDevices(c.env.DB, me.userId, [me.deviceId]));
         return c.json({});
       }),
     ),
@@ -127,6 +130,7 @@ export const logoutRoutes = new Hono<AuthedEnv>()
         yield* readJsonObject(c.req.raw, { emptyAsObject: true });
         yield* Effect.promise(() => deleteAllDevices(c.env.DB, me.userId));
         forgetTokensOf(c.env.DB, me.userId);
+        yield* Effect.promise(() => deletePushersExceptDevice(c.env.DB, me.userId));
         return c.json({});
       }),
     ),
