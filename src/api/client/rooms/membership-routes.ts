@@ -2,6 +2,7 @@
 // POST /rooms/{roomId}/forget and GET /joined_rooms.
 import { Effect, Schema } from "effect";
 import { type Context, Hono } from "hono";
+import { typingClient } from "../../../durable/typing-client";
 import { WallClock } from "../../../platform/wall-clock";
 import { forgetRoom } from "../../../readmodels/forgotten-rooms";
 import { joinedRoomIds } from "../../../readmodels/joined-rooms";
@@ -41,8 +42,22 @@ function submitMembership(
     action,
     ...extra,
     ...(reason === undefined ? {} : { reason }),
-  }).pipe(Effect.tap((submitted) => awaitProjection(c, submitted.roomId, submitted.lastSeq)));
+  }).pipe(
+    Effect.tap((submitted) => awaitProjection(c, submitted.roomId, submitted.lastSeq)),
+    Effect.tap(() => (LEAVING.has(action) ? stopTyping(c, roomId, extra.target ?? me.userId) : Effect.void)),
+  );
 }
+
+/** Actions after which the user they concern is no longer in the room. */
+const LEAVING: ReadonlySet<MembershipAction> = new Set(["leave", "kick", "ban"]);
+
+/** Someone who left stops typing there at once, not when their timeout runs out; a failure here does not undo the leave. */
+const stopTyping = (c: Context<AuthedEnv>, roomId: string, userId: string) =>
+  Effect.promise(() =>
+    typingClient(c.env.TYPING)
+      .setTyping(roomId, userId, false, 0)
+      .catch((error: unknown) => console.warn("clearing typing after a leave failed", roomId, error)),
+  );
 
 /** join or knock on a room this server holds; both carry the user's profile and an optional reason. */
 function join(c: Context<AuthedEnv>, roomId: string, action: "join" | "knock" = "join"): RouteEffect {
