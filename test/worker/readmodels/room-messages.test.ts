@@ -84,3 +84,37 @@ describe("room messages", () => {
     expect(after.seq).toBe(15);
   });
 });
+
+describe("room messages with a RoomEventFilter", () => {
+  const room = logs.room("!msgfilter:test").create("@hana:test");
+  room.member("@jon:test", "join");
+  const h1 = room.message("@hana:test", "h1");
+  const j1 = room.message("@jon:test", "j1");
+  const pic = room.message("@jon:test", "pic", { url: "mxc://test/pic" });
+  const gone = room.message("@jon:test", "gone", { url: "mxc://test/gone" });
+  room.redact("@hana:test", gone.eventId);
+  const j2 = room.message("@jon:test", "j2");
+  for (let i = 0; i < 5; i += 1) room.message("@hana:test", `late${i}`);
+  const chunkIds = (p: Page) => p.chunk.map((e) => e.event_id);
+
+  it("fills the page with matching events only and gives no end when no more match", async () => {
+    await project(room.entries);
+    const base = { userId: "@hana:test", roomId: room.roomId };
+    const jons = { senders: ["@jon:test"], types: ["m.room.message"] };
+    const back = await page({ ...base, dir: "b", limit: 4, filter: jons });
+    expect(chunkIds(back)).toEqual([j2.eventId, gone.eventId, pic.eventId, j1.eventId]);
+    expect(back.end).toBeUndefined();
+    const first = await page({ ...base, dir: "f", from: "s0", limit: 2, filter: jons });
+    expect(chunkIds(first)).toEqual([j1.eventId, pic.eventId]);
+    const rest = await page({ ...base, dir: "f", from: first.end!, limit: 2, filter: jons });
+    expect(chunkIds(rest)).toEqual([gone.eventId, j2.eventId]);
+    expect(rest.end).toBeUndefined();
+    // A redacted event lost its url: contains_url sees what the client sees.
+    const urls = await page({ ...base, dir: "b", filter: { contains_url: true } });
+    expect(chunkIds(urls)).toEqual([pic.eventId]);
+    // The filter's limit applies without a query limit; the query's wins over it.
+    expect(chunkIds(await page({ ...base, dir: "b", filter: { senders: ["@hana:test"], types: ["m.room.message"], limit: 1 } }))).toHaveLength(1);
+    expect(chunkIds(await page({ ...base, dir: "b", limit: 3, filter: { senders: ["@hana:test"], types: ["m.room.message"], limit: 1 } }))).toHaveLength(3);
+    expect(h1.seq).toBeLessThan(j1.seq);
+  });
+});
