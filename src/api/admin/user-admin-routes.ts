@@ -9,6 +9,7 @@ import { createUser, deactivateUser, getUser, setPasswordHash, setUserFlags, typ
 import { parseUserId, userIdLocalpart, userIdServerName } from "../../protocol/identifiers/user-id";
 import type { JsonObject } from "../../protocol/json-value";
 import { ServerConfig } from "../../platform/server-config";
+import { deletePushersExceptDevice } from "../../readmodels/pusher-store";
 import { WallClock } from "../../platform/wall-clock";
 import { forgetTokensOf } from "../access-token-cache";
 import { authedRoute, type AuthedEnv } from "../auth-middleware";
@@ -111,6 +112,7 @@ export const userAdminRoutes = new Hono<AuthedEnv>()
             if (!set.ok) return yield* Effect.fail(set.error);
             if (body.logout_devices !== false) {
               yield* Effect.promise(() => deleteAllDevices(db, userId));
+              yield* Effect.promise(() => deletePushersExceptDevice(db, userId));
               forgetTokensOf(db, userId);
             }
           }
@@ -127,6 +129,7 @@ export const userAdminRoutes = new Hono<AuthedEnv>()
         }
         if (body.deactivated === true && !user.deactivated) {
           yield* Effect.promise(() => deactivateUser(db, userId));
+          yield* Effect.promise(() => deletePushersExceptDevice(db, userId));
           forgetTokensOf(db, userId);
           yield* Effect.promise(() => leaveAllRooms(c.env, userId));
         }

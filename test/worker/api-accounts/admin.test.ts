@@ -60,6 +60,27 @@ describe("/_synapse/admin/v2/users/{userId}", () => {
     expect(back.status).toBe(400);
   });
 
+  it("a password reset and a deactivation by an admin remove the user's pushers with their sessions", async () => {
+    const admin = await makeAdmin();
+    const userId = `@${uniqueName()}:test.example`;
+    const path = `/_synapse/admin/v2/users/${encodeURIComponent(userId)}`;
+    await call("PUT", path, { token: admin, body: { password: "pw one" } });
+    const pushers = () => env.DB.prepare("SELECT COUNT(*) AS n FROM pushers WHERE user_id = ?").bind(userId).first<{ n: number }>();
+    const withPusher = async (password: string, pushkey: string) => {
+      const session = await call("POST", "login", { body: { type: "m.login.password", identifier: { type: "m.id.user", user: userId }, password } });
+      const token = session.body["access_token"] as string;
+      const pusher = { kind: "http", app_id: "org.example.app", pushkey, app_display_name: "A", device_display_name: "D", lang: "en", data: { url: "https://push.example.org/_matrix/push/v1/notify" } };
+      expect((await call("POST", "pushers/set", { token, body: pusher })).status).toBe(200);
+    };
+    await withPusher("pw one", "one");
+    expect((await pushers())?.n).toBe(1);
+    await call("PUT", path, { token: admin, body: { password: "pw two" } });
+    expect((await pushers())?.n).toBe(0);
+    await withPusher("pw two", "two");
+    await call("PUT", path, { token: admin, body: { deactivated: true } });
+    expect((await pushers())?.n).toBe(0);
+  });
+
   it("refuses other servers' users, bad localparts, and self-demotion", async () => {
     const admin = await makeAdmin();
     const remote = await call("GET", `/_synapse/admin/v2/users/${encodeURIComponent("@a:elsewhere.example")}`, { token: admin });
