@@ -5,6 +5,7 @@ import { err, ok, type Result } from "../protocol/result";
 import { type EventRow, type FormatOptions, toClientEvents } from "./event-rows";
 import { filteredEventsBetween, senderMembersAt } from "./filtered-room-events";
 import { highestVisible, OPEN_END, visibleRangesFor } from "./history-visibility";
+import { roomPageChunk } from "./relations-aggregation";
 import { formatSyncToken, parseSyncToken, tokenAt, type InvalidSyncToken } from "./sync-token";
 
 export interface MessagesRequest {
@@ -32,6 +33,7 @@ export const DEFAULT_MESSAGES_LIMIT = 10;
 const MAX_MESSAGES_LIMIT = 1000;
 
 /**
+ * The chunk carries bundled aggregations (threads, edits, references) as the spec asks of /messages.
  * A token is a point between events: position p means "after the event at p". Backwards from p
  * returns events at p and below; forwards from p returns events above p. So a /sync `prev_batch`
  * (the point before its timeline) and `next_batch` are valid `from` and `to` values as they are.
@@ -62,7 +64,7 @@ export async function roomMessages(db: D1Database, request: MessagesRequest): Pr
     const page = rows.slice(0, limit);
     const body: Record<string, JsonValue> = {
       start: request.from || formatSyncToken(tokenAt(start === OPEN_END ? await topPosition(db, request.roomId) : start)),
-      chunk: await toClientEvents(db, page, options),
+      chunk: await roomPageChunk(db, page, request, ranges),
     };
     // Filtered-out events below the last one returned are skipped again by the next page's query.
     const last = page.at(-1);
@@ -75,7 +77,7 @@ export async function roomMessages(db: D1Database, request: MessagesRequest): Pr
   const page = rows.slice(0, limit);
   const body: Record<string, JsonValue> = {
     start: request.from || formatSyncToken(tokenAt(start)),
-    chunk: await toClientEvents(db, page, options),
+    chunk: await roomPageChunk(db, page, request, ranges),
   };
   const last = page.at(-1);
   if (rows.length > limit && last !== undefined) body["end"] = formatSyncToken(tokenAt(last.stream_pos));
