@@ -31,6 +31,18 @@ function shownPdu(row: EventRow, roomVersion: string): JsonObject {
   return shown;
 }
 
+/**
+ * Room v11 moved `redacts` from the top level into `content`. Clients read either place (matrix-js-sdk
+ * 37 only the top level), so served redactions carry it in both, whatever the room version
+ * (spec rooms/v11, "Moving the redacts property").
+ */
+function redactsInBothPlaces(content: JsonObject, topLevel: JsonValue | undefined): { redacts?: string; content: JsonObject } {
+  const inContent = content["redacts"];
+  const target = typeof topLevel === "string" ? topLevel : typeof inContent === "string" ? inContent : undefined;
+  if (target === undefined) return { content };
+  return { redacts: target, content: inContent === undefined ? { ...content, redacts: target } : content };
+}
+
 export function formatClientEvent(row: EventRow, options: ClientEventOptions): ClientEvent {
   const pdu = shownPdu(row, options.roomVersion);
   const out: Record<string, JsonValue> = { event_id: row.event_id };
@@ -39,6 +51,7 @@ export function formatClientEvent(row: EventRow, options: ClientEventOptions): C
     if (value !== undefined) out[key] = value;
   }
   out["content"] = isJsonObject(pdu["content"]) ? pdu["content"] : {};
+  if (pdu["type"] === "m.room.redaction") Object.assign(out, redactsInBothPlaces(out["content"] as JsonObject, pdu["redacts"]));
   if (options.includeRoomId) out["room_id"] = row.room_id;
 
   const unsigned: Record<string, JsonValue> = { age: Math.max(0, options.now - row.origin_server_ts) };

@@ -23,6 +23,21 @@ describe("PUT /rooms/{roomId}/redact/{eventId}/{txnId}", () => {
     expect((because["content"] as Json)["reason"]).toBe("typo");
     const redaction = await waitForEvent(call, alice!, roomId, first.body["event_id"] as string);
     expect(redaction["type"]).toBe("m.room.redaction");
+    // Both places, whatever the room version: older clients read the top level, newer ones content.
+    expect(redaction["redacts"]).toBe(target);
+    expect((redaction["content"] as Json)["redacts"]).toBe(target);
+    expect((because["content"] as Json)["redacts"]).toBe(target);
+    expect(because["redacts"]).toBe(target);
+  });
+
+  it("serves redacts in both places for a room version before v11 too", async () => {
+    const [alice] = await users(call, 1);
+    const roomId = await createRoom(call, alice!, { room_version: "10" });
+    const target = await send(call, alice!, roomId, "old room");
+    const done = await expectStatus(call("PUT", path(roomId, `redact/${encodeURIComponent(target)}/r10`), { token: alice!.accessToken, body: {} }), 200);
+    const redaction = await waitForEvent(call, alice!, roomId, done.body["event_id"] as string);
+    expect(redaction["redacts"]).toBe(target);
+    expect((redaction["content"] as Json)["redacts"]).toBe(target);
   });
 
   it("accepts an empty body; refuses another user's event without power (403), unknown events (404) and a bad reason (400)", async () => {
