@@ -13,6 +13,7 @@ import type { NotInRoom } from "../readmodels/room-messages";
 import type { EventNotVisible } from "../readmodels/event-context";
 import type { InvalidSearchToken } from "../readmodels/search";
 import type { StillInRoom } from "../readmodels/forgotten-rooms";
+import type { DuplicateAnnotation } from "../readmodels/duplicate-annotation";
 import type { InvalidSyncToken } from "../readmodels/sync-token";
 import type { ProfileError } from "./client/profile/profile-error";
 import type { EphemeralError } from "../readmodels/ephemeral-error";
@@ -60,7 +61,7 @@ const TABLE: {
   readonly [Tag in AccountError["_tag"]]: Mapping;
 } & {
   // Room command rejections, sync tokens and read permissions: also human-readable reasons.
-  readonly [Tag in Rejection["_tag"] | InvalidSyncToken["_tag"] | NotInRoom["_tag"] | EventNotVisible["_tag"] | InvalidSearchToken["_tag"] | StillInRoom["_tag"]]: Mapping;
+  readonly [Tag in Rejection["_tag"] | InvalidSyncToken["_tag"] | NotInRoom["_tag"] | EventNotVisible["_tag"] | InvalidSearchToken["_tag"] | StillInRoom["_tag"] | DuplicateAnnotation["_tag"]]: Mapping;
 } = {
   // Text that is not JSON is M_NOT_JSON; JSON that breaks Matrix's stricter rules (RFC 8259 only
   // says names SHOULD be unique; integers must fit the canonical-JSON range) is M_BAD_JSON.
@@ -190,6 +191,8 @@ const TABLE: {
   InvalidSearchToken: INVALID_PARAM,
   // POST /forget while joined, invited or knocking (the spec's 400 for "The user has not left the room").
   StillInRoom: { status: 400, errcode: "M_UNKNOWN" },
+  // A second annotation with the same type and key on the same event (spec "Avoiding duplicate annotations").
+  DuplicateAnnotation: { status: 400, errcode: "M_DUPLICATE_ANNOTATION" },
 };
 
 const DEFAULT_MESSAGES: Readonly<Record<string, string>> = {

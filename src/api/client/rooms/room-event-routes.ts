@@ -2,7 +2,9 @@
 import { Effect } from "effect";
 import { type Context, Hono } from "hono";
 import { roomHandle, type RoomStateSnapshot } from "../../../durable/room-client";
+import { annotationOf } from "../../../protocol/annotation";
 import { historyVisibilityOf } from "../../../protocol/history-visibility";
+import { findDuplicateAnnotation } from "../../../readmodels/duplicate-annotation";
 import type { JsonObject } from "../../../protocol/json-value";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import type { RouteEffect } from "../../effect-route";
@@ -20,6 +22,12 @@ const sendEvent = authedRoute((c) =>
     const txnId = c.req.param("txnId") ?? "";
     const content = yield* readJsonObject(c.req.raw);
     yield* rateLimit(c, "message", { userId: me.userId });
+    const annotation = annotationOf(content);
+    if (annotation !== undefined) {
+      const txn = { userId: me.userId, deviceId: me.deviceId, txnId };
+      const duplicate = yield* Effect.promise(() => findDuplicateAnnotation(c.env.DB, { roomId, sender: me.userId, type, annotation, txn }));
+      if (duplicate !== undefined) return yield* Effect.fail(duplicate);
+    }
     // The room DO remembers (user, device, txnId): a retried PUT answers with the first event's ID.
     const sent = yield* submit(c, { _tag: "SendEvent", v: 1, roomId, sender: me.userId, deviceId: me.deviceId, txnId, type, content });
     return c.json({ event_id: sent.eventId });
