@@ -5,10 +5,9 @@ import type { JsonObject, JsonValue } from "../protocol/json-value";
 import { err, ok, type Result } from "../protocol/result";
 import type { ClientEvent } from "./client-event";
 import { EVENT_COLUMNS, toClientEvents, type EventRow } from "./event-rows";
-import { filteredEventsBetween, stateAtWithMembers } from "./filtered-room-events";
+import { filteredEventsBetween, filteredStateAt } from "./filtered-room-events";
 import { highestVisible, inRanges, OPEN_END, rangesFromHistory, rowsOf, visibilityHistoryStatement, type VisibleRanges } from "./history-visibility";
 import { clientEventsWithRelations } from "./relations-aggregation";
-import { stateAt } from "./room-queries";
 import { formatSyncToken, tokenAt } from "./sync-token";
 
 /** The event is unknown, in another room, not accepted, or outside what the user may read: one answer for all (404). */
@@ -111,7 +110,8 @@ export async function eventContext(db: D1Database, request: ContextRequest): Pro
   const lastPos = after.rows.at(-1)?.stream_pos ?? row.stream_pos;
   // Lazy loading: only the members who sent the returned events, chosen in the query.
   const members = lazyLoadedMembers(request.filter, [...before.rows, row, ...after.rows].map((r) => r.sender));
-  const state = members === undefined ? await stateAt(db, request.roomId, lastPos) : await stateAtWithMembers(db, request.roomId, lastPos, members);
+  // The spec applies the filter to `state` as well as to both sides (never to the event itself).
+  const state = await filteredStateAt(db, request.roomId, lastPos, request.filter, members);
   const body: Record<string, JsonValue> = {
     start: formatSyncToken(tokenAt(Math.max(0, before.reached - 1))),
     end: formatSyncToken(tokenAt(after.reached)),

@@ -63,19 +63,30 @@ export async function senderMembersAt(db: D1Database, roomId: string, events: re
 }
 
 /**
- * The room's state at `position` with member keys limited to `members` (lazy loading): each
- * key's last change at or before it, member keys outside the list skipped before any event is read.
+ * The room's state at `position` passing `filter` (for /context, whose filter the spec applies to
+ * the state too), with member keys limited to `members` when lazy loading: each key's last change
+ * at or before it, member keys outside the list skipped before any event is read.
  */
-export async function stateAtWithMembers(db: D1Database, roomId: string, position: number, members: ReadonlySet<string>): Promise<EventRow[]> {
+export async function filteredStateAt(
+  db: D1Database,
+  roomId: string,
+  position: number,
+  filter: RoomEventFilter | undefined,
+  members: ReadonlySet<string> | undefined,
+): Promise<EventRow[]> {
+  if (!sectionIncludesRoom(filter, roomId)) return [];
+  const condition = eventFilterCondition(filter);
   const rows = await db
     .prepare(
       `WITH st AS (SELECT sc.event_id, MAX(sc.stream_pos) AS pos FROM state_changes sc
                    WHERE sc.room_id = ? AND sc.stream_pos <= ?
-                     AND (sc.type <> 'm.room.member' OR sc.state_key IN (SELECT value FROM json_each(?)))
+                     AND (? IS NULL OR sc.type <> 'm.room.member' OR sc.state_key IN (SELECT value FROM json_each(?)))
                    GROUP BY sc.type, sc.state_key)
-       SELECT ${EVENT_COLUMNS} FROM st JOIN events e ON e.event_id = st.event_id ORDER BY e.stream_pos`,
+       SELECT ${EVENT_COLUMNS} FROM st JOIN events e ON e.event_id = st.event_id
+       WHERE (${condition.sql})
+       ORDER BY e.stream_pos`,
     )
-    .bind(roomId, position, JSON.stringify([...members]))
+    .bind(roomId, position, ...Array<string | null>(2).fill(members === undefined ? null : JSON.stringify([...members])), ...condition.params)
     .all<EventRow>();
   return rows.results;
 }
