@@ -1,7 +1,8 @@
 // The stripped state an invitee or knocker sees in /sync (invite_state / knock_state), for many rooms in one statement.
 import type { JsonObject, JsonValue } from "../protocol/json-value";
 
-// The spec's recommended set, plus the user's own membership event.
+// The spec's recommended set, plus the user's own membership event and, for an invite, the inviter's
+// member event (allowed by the spec; clients name the room and the inviter from it).
 const STRIPPED_STATE_TYPES = [
   "m.room.create",
   "m.room.name",
@@ -24,6 +25,11 @@ export function strippedStateStatement(db: D1Database, rooms: readonly StrippedS
       `SELECT room_id, event_json, stream_pos FROM (
          SELECT e.room_id, e.event_json, e.stream_pos FROM current_state cs JOIN events e ON e.event_id = cs.event_id
          WHERE cs.room_id IN (SELECT value->>0 FROM json_each(?1)) AND cs.type IN (SELECT value FROM json_each(?2))
+         UNION ALL
+         SELECT e.room_id, e.event_json, e.stream_pos FROM json_each(?1) j
+           JOIN events inv ON inv.event_id = j.value->>1
+           JOIN current_state cs ON cs.room_id = inv.room_id AND cs.type = 'm.room.member' AND cs.state_key = inv.sender AND cs.event_id <> inv.event_id
+           JOIN events e ON e.event_id = cs.event_id
          UNION ALL
          SELECT e.room_id, e.event_json, 9e18 FROM events e WHERE e.event_id IN (SELECT value->>1 FROM json_each(?1)))
        ORDER BY room_id, stream_pos`,

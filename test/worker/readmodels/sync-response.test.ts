@@ -99,6 +99,8 @@ describe("sync response", () => {
     const stripped = s1.body.rooms.invite[room.roomId]!.invite_state.events;
     expect(stripped).toContainEqual({ type: "m.room.name", state_key: "", sender: "@erin:test", content: { name: "Secret" } });
     expect(stripped).toContainEqual({ type: "m.room.member", state_key: "@frank:test", sender: "@erin:test", content: { membership: "invite" } });
+    // The inviter's own member event too, so a client can name the room and its inviter.
+    expect(stripped.filter((e) => e["type"] === "m.room.member" && e["state_key"] === "@erin:test")).toHaveLength(1);
     expect(s1.body.rooms.join).toEqual({});
     expect(invited.seq).toBe(5);
 
