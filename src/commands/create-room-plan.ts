@@ -1,11 +1,12 @@
 // The initial events of POST /createRoom, in the order the spec prescribes, and the room ID they imply.
+import { creatableRoomVersionRules } from "../protocol/creatable-room-versions";
 import { computeContentHash } from "../protocol/content-hash";
 import { roomIdFromCreateEvent } from "../protocol/event-id";
 import { serverOf } from "../protocol/event-signing";
 import type { JsonObject, JsonValue } from "../protocol/json-value";
 import { stateKeyString } from "../protocol/pdu";
 import { err, ok, type Result } from "../protocol/result";
-import { roomVersionRules, type RoomVersionRules } from "../protocol/room-versions";
+import type { RoomVersionRules } from "../protocol/room-versions";
 import { jsonContent, unsignedPdu, type EventDraft } from "./local-event";
 import { badRequest, type Rejection } from "./rejection";
 import type { CreateRoom, RoomPreset } from "./room-command";
@@ -30,10 +31,8 @@ export const effectivePreset = (command: CreateRoom): RoomPreset =>
 
 /** Room versions this server creates and holds: 3 and later (1 and 2 use another event shape). */
 export function creatableRules(roomVersion: string): Result<RoomVersionRules, Rejection> {
-  const rules = roomVersionRules(roomVersion);
-  if (rules === undefined || rules.eventIdFormat === "v1") {
-    return err({ _tag: "UnsupportedRoomVersion", reason: `room version ${roomVersion} is not supported` });
-  }
+  const rules = creatableRoomVersionRules(roomVersion);
+  if (rules === undefined) return err({ _tag: "UnsupportedRoomVersion", reason: `room version ${roomVersion} is not supported` });
   return ok(rules);
 }
 

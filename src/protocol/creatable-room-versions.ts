@@ -1,5 +1,5 @@
 // The room versions this server can create rooms in (and upgrade rooms into), and so advertises.
-import { ROOM_VERSIONS, type RoomVersionRules } from "./room-versions";
+import { ROOM_VERSIONS, roomVersionRules, type RoomVersionRules } from "./room-versions";
 
 /**
  * Versions 1 and 2 use the older event shape (event IDs chosen by the sender, `v1` formats): the
@@ -11,3 +11,9 @@ export const isCreatableRoomVersion = (rules: RoomVersionRules): boolean => rule
 export const CREATABLE_ROOM_VERSIONS: readonly string[] = [...ROOM_VERSIONS.values()]
   .filter(isCreatableRoomVersion)
   .map((rules) => rules.id);
+
+/** The rules of `version` when rooms can be created in (or upgraded into) it; undefined otherwise. */
+export function creatableRoomVersionRules(version: string): RoomVersionRules | undefined {
+  const rules = roomVersionRules(version);
+  return rules !== undefined && isCreatableRoomVersion(rules) ? rules : undefined;
+}

@@ -1,9 +1,10 @@
 // POST /rooms/{roomId}/upgrade: a replacement room in the new version, the old room tombstoned and closed.
+import { creatableRoomVersionRules } from "../../../protocol/creatable-room-versions";
 import { Effect, Schema } from "effect";
 import { type Context, Hono } from "hono";
 import { createRoom, roomHandle, type Rejection, type Submitted } from "../../../durable/room-client";
 import { stateKeyString, type RoomEvent } from "../../../protocol/pdu";
-import { roomVersionRules, type RoomVersionRules } from "../../../protocol/room-versions";
+import { roomVersionRules } from "../../../protocol/room-versions";
 import {
   carriedPowerLevels,
   restrictedOldPowerLevels,
@@ -34,11 +35,6 @@ const UpgradeBody = Schema.Struct({
 const rejection = (tag: Rejection["_tag"], reason: string) => ({ _tag: tag, reason });
 
 /** Versions this server creates rooms in (as createRoom: 3 and later; 1 and 2 use another event shape). */
-function creatableVersion(version: string): RoomVersionRules | undefined {
-  const rules = roomVersionRules(version);
-  return rules === undefined || rules.eventIdFormat === "v1" ? undefined : rules;
-}
-
 function lookupOf(events: readonly RoomEvent[]): StateLookup {
   const byKey = new Map<string, RoomEvent>();
   for (const e of events) if (e.pdu.state_key !== undefined) byKey.set(stateKeyString(e.pdu.type, e.pdu.state_key), e);
@@ -68,7 +64,7 @@ const upgrade = authedRoute((c) =>
     const me = c.var.requester;
     const oldRoomId = yield* roomIdParam(c);
     const body = yield* readJsonBody(c.req.raw, UpgradeBody);
-    const newRules = creatableVersion(body.new_version);
+    const newRules = creatableRoomVersionRules(body.new_version);
     if (newRules === undefined) {
       return yield* Effect.fail(rejection("UnsupportedRoomVersion", `room version ${JSON.stringify(body.new_version.slice(0, 50))} is not supported`));
     }
