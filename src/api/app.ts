@@ -6,6 +6,7 @@ import { mountAdminRoutes } from "./admin/admin-api";
 import { mountAccountRoutes } from "./client/accounts-api";
 import { mountDirectoryRoutes } from "./client/directory/directory-api";
 import { mountEphemeralRoutes } from "./client/ephemeral/ephemeral-api";
+import { mountExtraRoutes } from "./client/extra/extra-api";
 import { mountProfileRoutes } from "./client/profile/profile-api";
 import { mountPushRoutes } from "./client/push/push-api";
 import { mountEventRoutes } from "./client/events/events-api";
@@ -50,6 +51,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   mountPushRoutes(app);
   mountProfileRoutes(app);
   mountEphemeralRoutes(app);
+  mountExtraRoutes(app);
   mountAdminRoutes(app);
   if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);
   app.onError(onError);

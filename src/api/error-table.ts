@@ -14,6 +14,7 @@ import type { EventNotVisible } from "../readmodels/event-context";
 import type { InvalidSearchToken } from "../readmodels/search";
 import type { StillInRoom } from "../readmodels/forgotten-rooms";
 import type { DuplicateAnnotation } from "../readmodels/duplicate-annotation";
+import type { NoEventAtTimestamp } from "../readmodels/timestamp-to-event";
 import type { InvalidSyncToken } from "../readmodels/sync-token";
 import type { ProfileError } from "./client/profile/profile-error";
 import type { EphemeralError } from "../readmodels/ephemeral-error";
@@ -61,7 +62,7 @@ const TABLE: {
   readonly [Tag in AccountError["_tag"]]: Mapping;
 } & {
   // Room command rejections, sync tokens and read permissions: also human-readable reasons.
-  readonly [Tag in Rejection["_tag"] | InvalidSyncToken["_tag"] | NotInRoom["_tag"] | EventNotVisible["_tag"] | InvalidSearchToken["_tag"] | StillInRoom["_tag"] | DuplicateAnnotation["_tag"]]: Mapping;
+  readonly [Tag in Rejection["_tag"] | InvalidSyncToken["_tag"] | NotInRoom["_tag"] | EventNotVisible["_tag"] | InvalidSearchToken["_tag"] | StillInRoom["_tag"] | DuplicateAnnotation["_tag"] | NoEventAtTimestamp["_tag"]]: Mapping;
 } = {
   // Text that is not JSON is M_NOT_JSON; JSON that breaks Matrix's stricter rules (RFC 8259 only
   // says names SHOULD be unique; integers must fit the canonical-JSON range) is M_BAD_JSON.
@@ -193,6 +194,8 @@ const TABLE: {
   StillInRoom: { status: 400, errcode: "M_UNKNOWN" },
   // A second annotation with the same type and key on the same event (spec "Avoiding duplicate annotations").
   DuplicateAnnotation: { status: 400, errcode: "M_DUPLICATE_ANNOTATION" },
+  // GET /timestamp_to_event found no visible event in the asked direction.
+  NoEventAtTimestamp: NOT_FOUND,
 };
 
 const DEFAULT_MESSAGES: Readonly<Record<string, string>> = {
