@@ -20,7 +20,11 @@ const invalid = (path: string, message: string, reason: InvalidFilter["reason"] 
 
 type Out = { [key: string]: unknown };
 
-/** Reads an optional field with `check`; keys the spec does not define are dropped, as unknown input should be. */
+/**
+ * Reads an optional field with `check`; keys the spec does not define are dropped, as unknown input
+ * should be. `null` reads as absent: matrix-js-sdk sends `"rooms": null` and `"contains_url": null`
+ * in the filters of its /messages requests.
+ */
 function field<T>(
   obj: JsonObject,
   name: string,
@@ -28,7 +32,7 @@ function field<T>(
   out: Out,
   check: (value: unknown, at: string) => Result<T, InvalidFilter>,
 ): InvalidFilter | undefined {
-  if (!Object.hasOwn(obj, name)) return undefined;
+  if (!Object.hasOwn(obj, name) || obj[name] === null) return undefined;
   const at = path === "" ? name : `${path}.${name}`;
   const parsed = check(obj[name], at);
   if (!parsed.ok) return parsed.error;

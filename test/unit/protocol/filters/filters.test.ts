@@ -60,7 +60,12 @@ describe("parsing filters", () => {
     expect(fail({ event_format: "raw" })).toBe("InvalidFilter:invalid_field:event_format");
     expect(fail({ event_fields: "content" })).toBe("InvalidFilter:invalid_field:event_fields");
     expect(fail({ room: "all" })).toBe("InvalidFilter:not_object:room");
-    expect(fail({ room: { timeline: null } })).toBe("InvalidFilter:not_object:room.timeline");
+  });
+
+  it("reads null as an absent field, as matrix-js-sdk's /messages filters send it", () => {
+    const sdk = { types: ["m.room.message"], not_types: [], rooms: null, not_rooms: [], senders: ["@bob:x"], contains_url: null, related_by_senders: [] };
+    expect(parseRoomEventFilter(sdk)).toEqual({ ok: true, value: { types: ["m.room.message"], not_types: [], not_rooms: [], senders: ["@bob:x"] } });
+    expect(parseFilter({ room: { timeline: null } })).toEqual({ ok: true, value: { room: {} } });
   });
 
   it("applies the server default and maximum limit", () => {
