@@ -15,6 +15,7 @@ import type { InvalidSearchToken } from "../readmodels/search";
 import type { StillInRoom } from "../readmodels/forgotten-rooms";
 import type { DuplicateAnnotation } from "../readmodels/duplicate-annotation";
 import type { NoEventAtTimestamp } from "../readmodels/timestamp-to-event";
+import type { ReportTargetNotFound } from "../readmodels/report-store";
 import type { InvalidSyncToken } from "../readmodels/sync-token";
 import type { ProfileError } from "./client/profile/profile-error";
 import type { EphemeralError } from "../readmodels/ephemeral-error";
@@ -62,7 +63,7 @@ const TABLE: {
   readonly [Tag in AccountError["_tag"]]: Mapping;
 } & {
   // Room command rejections, sync tokens and read permissions: also human-readable reasons.
-  readonly [Tag in Rejection["_tag"] | InvalidSyncToken["_tag"] | NotInRoom["_tag"] | EventNotVisible["_tag"] | InvalidSearchToken["_tag"] | StillInRoom["_tag"] | DuplicateAnnotation["_tag"] | NoEventAtTimestamp["_tag"]]: Mapping;
+  readonly [Tag in Rejection["_tag"] | InvalidSyncToken["_tag"] | NotInRoom["_tag"] | EventNotVisible["_tag"] | InvalidSearchToken["_tag"] | StillInRoom["_tag"] | DuplicateAnnotation["_tag"] | NoEventAtTimestamp["_tag"] | ReportTargetNotFound["_tag"]]: Mapping;
 } = {
   // Text that is not JSON is M_NOT_JSON; JSON that breaks Matrix's stricter rules (RFC 8259 only
   // says names SHOULD be unique; integers must fit the canonical-JSON range) is M_BAD_JSON.
@@ -196,6 +197,8 @@ const TABLE: {
   DuplicateAnnotation: { status: 400, errcode: "M_DUPLICATE_ANNOTATION" },
   // GET /timestamp_to_event found no visible event in the asked direction.
   NoEventAtTimestamp: NOT_FOUND,
+  // A report of an event the reporter cannot see or of an unknown room: one 404, so nothing leaks (spec "Reporting content").
+  ReportTargetNotFound: NOT_FOUND,
 };
 
 const DEFAULT_MESSAGES: Readonly<Record<string, string>> = {

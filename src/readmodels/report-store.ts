@@ -1,0 +1,75 @@
+// Content reports for the server admins: checks the reporter may report, then stores the report in the `reports` records table.
+import { err, ok, type Result } from "../protocol/result";
+import { visibleEvent } from "./event-context";
+
+/** The event is unknown, not visible to the reporter, or the reporter is not joined; or the room is unknown (404). */
+export interface ReportTargetNotFound {
+  readonly _tag: "ReportTargetNotFound";
+  readonly reason: string;
+}
+
+export interface EventReport {
+  readonly reporter: string;
+  readonly roomId: string;
+  readonly eventId: string;
+  readonly reason?: string;
+  readonly score?: number;
+  readonly now: number;
+}
+
+export interface RoomReport {
+  readonly reporter: string;
+  readonly roomId: string;
+  readonly reason: string;
+  readonly now: number;
+}
+
+export interface StoredReport {
+  readonly id: number;
+  readonly kind: "event" | "room";
+  readonly room_id: string;
+  readonly event_id: string | null;
+  readonly reporter: string;
+  readonly reason: string | null;
+  readonly score: number | null;
+  readonly received_ts: number;
+}
+
+const insert = (db: D1Database, kind: "event" | "room", roomId: string, eventId: string | null, reporter: string, reason: string | null, score: number | null, now: number) =>
+  db
+    .prepare(`INSERT INTO reports (kind, room_id, event_id, reporter, reason, score, received_ts) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+    .bind(kind, roomId, eventId, reporter, reason, score, now)
+    .run();
+
+/**
+ * Stores an event report when the reporter is joined to the room now (spec v1.8) and may see the
+ * event; otherwise one 404 for every case, so a report does not tell whether an event exists.
+ */
+export async function reportEvent(db: D1Database, report: EventReport): Promise<Result<void, ReportTargetNotFound>> {
+  const [joined, visible] = await Promise.all([
+    db.prepare(`SELECT 1 AS one FROM memberships WHERE user_id = ? AND room_id = ? AND membership = 'join'`).bind(report.reporter, report.roomId).first(),
+    visibleEvent(db, { userId: report.reporter, roomId: report.roomId, eventId: report.eventId, now: report.now }),
+  ]);
+  if (joined === null || visible === undefined) {
+    return err({ _tag: "ReportTargetNotFound", reason: "The event was not found or you are not joined to the room" });
+  }
+  await insert(db, "event", report.roomId, report.eventId, report.reporter, report.reason ?? null, report.score ?? null, report.now);
+  return ok(undefined);
+}
+
+/** Stores a room report for any room this server knows, joined or not (spec v1.13: room reports are not restricted by membership). */
+export async function reportRoom(db: D1Database, report: RoomReport): Promise<Result<void, ReportTargetNotFound>> {
+  const known = await db.prepare(`SELECT 1 AS one FROM rooms WHERE room_id = ?`).bind(report.roomId).first();
+  if (known === null) return err({ _tag: "ReportTargetNotFound", reason: "The room was not found" });
+  await insert(db, "room", report.roomId, null, report.reporter, report.reason, null, report.now);
+  return ok(undefined);
+}
+
+/** The newest reports first, for the admins. */
+export async function recentReports(db: D1Database, limit: number, roomId?: string): Promise<StoredReport[]> {
+  const statement =
+    roomId === undefined
+      ? db.prepare(`SELECT * FROM reports ORDER BY received_ts DESC, id DESC LIMIT ?`).bind(limit)
+      : db.prepare(`SELECT * FROM reports WHERE room_id = ? ORDER BY received_ts DESC, id DESC LIMIT ?`).bind(roomId, limit);
+  return (await statement.all<StoredReport>()).results;
+}
