@@ -24,10 +24,14 @@ export default defineConfig(async () => {
         },
         {
           // Starts the real server (`node scripts/start.mjs`): slow, so the timeouts are long.
+          // After the other projects, one file at a time: the end-to-end latency checks (typing and
+          // receipts within 1 s) measure the server, not a machine busy with workerd test pools.
           test: {
             name: "e2e",
             environment: "node",
             include: ["test/e2e/**/*.test.ts"],
+            sequence: { groupOrder: 1 },
+            fileParallelism: false,
             testTimeout: 180_000,
             hookTimeout: 60_000,
           },
