@@ -297,8 +297,10 @@ describe("matrix-js-sdk scenario", () => {
     expect(room.currentState.getMember(bobAccount.userId)).toBeNull();
     while (room.findEventById(oldLineId) === undefined && room.oldState.paginationToken !== null) await lazy.scrollback(room, 5);
     const oldLine = room.findEventById(oldLineId);
-    expect(oldLine?.sender?.userId).toBe(bobAccount.userId);
-    expect(oldLine?.sender?.events.member?.getContent()["membership"]).toBe(KnownMembership.Join);
+    expect(oldLine?.getSender()).toBe(bobAccount.userId);
+    // The /messages response's lazy-loaded state carried bob's member event; matrix-js-sdk 37 files
+    // it into the room's current state (not the backwards state its event.sender reads).
+    expect(room.getMember(bobAccount.userId)?.membership).toBe(KnownMembership.Join);
     lazy.stopClient();
   });
 
