@@ -1,12 +1,16 @@
--- Content reports (POST /rooms/{roomId}/report/{eventId} and /rooms/{roomId}/report) kept for the
--- server admins. A record written by routes, not a read model: replay does not touch it.
+-- Content reports (POST /rooms/{roomId}/report/{eventId}, /rooms/{roomId}/report and
+-- /users/{userId}/report) kept for the server admins. A record written by routes, not a read model:
+-- replay does not touch it.
 CREATE TABLE reports (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  -- event | room
+  -- event | room | user
   kind TEXT NOT NULL,
-  room_id TEXT NOT NULL,
-  -- NULL for a room report.
+  -- NULL for a user report.
+  room_id TEXT,
+  -- Only for an event report.
   event_id TEXT,
+  -- Only for a user report.
+  target_user_id TEXT,
   reporter TEXT NOT NULL,
   reason TEXT,
   -- The legacy score (-100 most offensive .. 0 inoffensive), when given.

@@ -1,4 +1,4 @@
-// Content reports for the server admins: checks the reporter may report, then stores the report in the `reports` records table.
+// Content reports (events, rooms, users) for the server admins: checks the reporter may report, then stores the report in the `reports` records table.
 import { err, ok, type Result } from "../protocol/result";
 import { visibleEvent } from "./event-context";
 
@@ -24,21 +24,44 @@ export interface RoomReport {
   readonly now: number;
 }
 
+export interface UserReport {
+  readonly reporter: string;
+  readonly userId: string;
+  /** Whether the reported user is on this server (only those can be checked for existence). */
+  readonly local: boolean;
+  readonly reason: string;
+  readonly now: number;
+}
+
+type ReportKind = "event" | "room" | "user";
+
 export interface StoredReport {
   readonly id: number;
-  readonly kind: "event" | "room";
-  readonly room_id: string;
+  readonly kind: ReportKind;
+  readonly room_id: string | null;
   readonly event_id: string | null;
+  readonly target_user_id: string | null;
   readonly reporter: string;
   readonly reason: string | null;
   readonly score: number | null;
   readonly received_ts: number;
 }
 
-const insert = (db: D1Database, kind: "event" | "room", roomId: string, eventId: string | null, reporter: string, reason: string | null, score: number | null, now: number) =>
+interface ReportRow {
+  readonly kind: ReportKind;
+  readonly roomId?: string;
+  readonly eventId?: string;
+  readonly targetUserId?: string;
+  readonly reporter: string;
+  readonly reason?: string;
+  readonly score?: number;
+  readonly now: number;
+}
+
+const insert = (db: D1Database, r: ReportRow) =>
   db
-    .prepare(`INSERT INTO reports (kind, room_id, event_id, reporter, reason, score, received_ts) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-    .bind(kind, roomId, eventId, reporter, reason, score, now)
+    .prepare(`INSERT INTO reports (kind, room_id, event_id, target_user_id, reporter, reason, score, received_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+    .bind(r.kind, r.roomId ?? null, r.eventId ?? null, r.targetUserId ?? null, r.reporter, r.reason ?? null, r.score ?? null, r.now)
     .run();
 
 /**
@@ -53,7 +76,7 @@ export async function reportEvent(db: D1Database, report: EventReport): Promise<
   if (joined === null || visible === undefined) {
     return err({ _tag: "ReportTargetNotFound", reason: "The event was not found or you are not joined to the room" });
   }
-  await insert(db, "event", report.roomId, report.eventId, report.reporter, report.reason ?? null, report.score ?? null, report.now);
+  await insert(db, { kind: "event", ...report });
   return ok(undefined);
 }
 
@@ -61,11 +84,24 @@ export async function reportEvent(db: D1Database, report: EventReport): Promise<
 export async function reportRoom(db: D1Database, report: RoomReport): Promise<Result<void, ReportTargetNotFound>> {
   const known = await db.prepare(`SELECT 1 AS one FROM rooms WHERE room_id = ?`).bind(report.roomId).first();
   if (known === null) return err({ _tag: "ReportTargetNotFound", reason: "The room was not found" });
-  await insert(db, "room", report.roomId, null, report.reporter, report.reason, null, report.now);
+  await insert(db, { kind: "room", ...report });
   return ok(undefined);
 }
 
-/** The newest reports first, for the admins. */
+/**
+ * Stores a user report whether or not the two share a room (spec v1.14). A local user must have
+ * an account (404 otherwise); a remote user cannot be checked without federation and is accepted.
+ */
+export async function reportUser(db: D1Database, report: UserReport): Promise<Result<void, ReportTargetNotFound>> {
+  if (report.local) {
+    const known = await db.prepare(`SELECT 1 AS one FROM users WHERE user_id = ?`).bind(report.userId).first();
+    if (known === null) return err({ _tag: "ReportTargetNotFound", reason: "The user was not found" });
+  }
+  await insert(db, { kind: "user", targetUserId: report.userId, reporter: report.reporter, reason: report.reason, now: report.now });
+  return ok(undefined);
+}
+
+/** The newest reports first (of one room, with `roomId`), for the admins. */
 export async function recentReports(db: D1Database, limit: number, roomId?: string): Promise<StoredReport[]> {
   const statement =
     roomId === undefined

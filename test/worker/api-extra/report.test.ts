@@ -75,3 +75,26 @@ describe("POST /rooms/{roomId}/report", () => {
     await expectStatus(call("POST", path("bad", "report"), { token: alice!.accessToken, body: { reason: "x" } }), 400, "M_INVALID_PARAM");
   });
 });
+
+describe("POST /users/{userId}/report", () => {
+  const call = roomApp();
+  const userReports = async (target: string) =>
+    (await env.DB.prepare("SELECT reporter, reason, kind FROM reports WHERE target_user_id = ? ORDER BY id").bind(target).all()).results;
+
+  it("stores a report of any local user, shared room or not, and of remote users", async () => {
+    const [alice, eve] = await users(call, 2);
+    await expectStatus(call("POST", `users/${encodeURIComponent(eve!.userId)}/report`, { token: alice!.accessToken, body: { reason: "spammer" } }), 200);
+    expect(await userReports(eve!.userId)).toEqual([{ reporter: alice!.userId, reason: "spammer", kind: "user" }]);
+    await expectStatus(call("POST", `users/${encodeURIComponent("@someone:remote.example")}/report`, { token: alice!.accessToken, body: { reason: "" } }), 200);
+    expect(await userReports("@someone:remote.example")).toHaveLength(1);
+  });
+
+  it("answers 404 for an unknown local user and 400 for bad requests", async () => {
+    const [alice] = await users(call, 1);
+    const local = alice!.userId.slice(alice!.userId.indexOf(":") + 1);
+    await expectStatus(call("POST", `users/${encodeURIComponent(`@nobody-here:${local}`)}/report`, { token: alice!.accessToken, body: { reason: "x" } }), 404, "M_NOT_FOUND");
+    await expectStatus(call("POST", `users/not-a-user/report`, { token: alice!.accessToken, body: { reason: "x" } }), 400, "M_INVALID_PARAM");
+    await expectStatus(call("POST", `users/${encodeURIComponent(alice!.userId)}/report`, { token: alice!.accessToken, body: {} }), 400, "M_BAD_JSON");
+    await expectStatus(call("POST", `users/${encodeURIComponent(alice!.userId)}/report`, { body: { reason: "x" } }), 401, "M_MISSING_TOKEN");
+  });
+});

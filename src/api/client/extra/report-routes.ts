@@ -1,9 +1,11 @@
-// POST /rooms/{roomId}/report/{eventId} and POST /rooms/{roomId}/report (spec "Reporting content"): stored for the admins.
+// POST /rooms/{roomId}/report/{eventId}, /rooms/{roomId}/report and /users/{userId}/report (spec "Reporting content"): stored for the admins.
 import { Effect } from "effect";
 import { Hono } from "hono";
 import type { JsonObject } from "../../../protocol/json-value";
+import { parseUserId, userIdServerName } from "../../../protocol/identifiers/user-id";
+import { ServerConfig } from "../../../platform/server-config";
 import { WallClock } from "../../../platform/wall-clock";
-import { reportEvent, reportRoom } from "../../../readmodels/report-store";
+import { reportEvent, reportRoom, reportUser } from "../../../readmodels/report-store";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { RequestDecodeError } from "../../decode-request";
 import { readJsonObject } from "../../json-body";
@@ -66,6 +68,25 @@ const postRoomReport = authedRoute((c) =>
   }),
 );
 
+const postUserReport = authedRoute((c) =>
+  Effect.gen(function* () {
+    const me = c.var.requester;
+    const userId = c.req.param("userId") ?? "";
+    const parsed = parseUserId(userId);
+    if (!parsed.ok) return yield* Effect.fail(new RequestDecodeError({ reason: "invalid_param", message: "userId is not a user ID" }));
+    const body = yield* readJsonObject(c.req.raw);
+    const reason = (yield* reasonOf(body, true)) ?? "";
+    yield* rateLimit(c, "message", { userId: me.userId });
+    const { serverName } = yield* ServerConfig;
+    const now = (yield* WallClock).nowMs();
+    const local = userIdServerName(parsed.value) === serverName;
+    const stored = yield* Effect.promise(() => reportUser(c.env.DB, { reporter: me.userId, userId, local, reason, now }));
+    if (!stored.ok) return yield* Effect.fail(stored.error);
+    return c.json({});
+  }),
+);
+
 export const reportRoutes = new Hono<AuthedEnv>()
   .post("/rooms/:roomId/report/:eventId", requireAuth(), postEventReport)
-  .post("/rooms/:roomId/report", requireAuth(), postRoomReport);
+  .post("/rooms/:roomId/report", requireAuth(), postRoomReport)
+  .post("/users/:userId/report", requireAuth(), postUserReport);
