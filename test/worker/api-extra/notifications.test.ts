@@ -1,5 +1,6 @@
 // GET /notifications: the events that notified the user, newest first, with actions, read state, highlight filter and paging.
 import { describe, expect, it } from "vitest";
+import { createRoom } from "../api-rooms/support";
 import { expectStatus, path, projectedPosition, roomApp, sendContent, sharedRoom, users } from "../api-push/support";
 
 type Json = Record<string, unknown>;
@@ -58,6 +59,20 @@ describe("GET /notifications", () => {
     const page3 = await expectStatus(call("GET", `notifications?limit=2&from=${page2.body["next_token"] as string}`, { token: bob!.accessToken }), 200);
     expect(eventIds(page3.body)).toEqual([sent[0]]);
     expect(page3.body["next_token"]).toBeUndefined();
+  });
+
+  it("leaves out what came before the user's join and rooms the user left", async () => {
+    const [alice, bob] = await users(call, 2);
+    const roomId = await createRoom(call, alice!, { preset: "public_chat" });
+    await projectedPosition(await sendContent(call, alice!, roomId, text(`early ${bob!.userId}`, { "m.mentions": { user_ids: [bob!.userId] } })));
+    await expectStatus(call("POST", path(roomId, "join"), { token: bob!.accessToken }), 200);
+    const late = await sendContent(call, alice!, roomId, text("later", { "m.mentions": { user_ids: [bob!.userId] } }));
+    await projectedPosition(late);
+    const res = await expectStatus(call("GET", "notifications", { token: bob!.accessToken }), 200);
+    expect(eventIds(res.body)).toEqual([late]);
+    await expectStatus(call("POST", path(roomId, "leave"), { token: bob!.accessToken }), 200);
+    const gone = await expectStatus(call("GET", "notifications", { token: bob!.accessToken }), 200);
+    expect(eventIds(gone.body)).toEqual([]);
   });
 
   it("answers 400 for bad parameters and 401 without a token", async () => {
