@@ -20,7 +20,7 @@ export interface EventReport {
 export interface RoomReport {
   readonly reporter: string;
   readonly roomId: string;
-  readonly reason: string;
+  readonly reason?: string;
   readonly now: number;
 }
 
@@ -29,7 +29,7 @@ export interface UserReport {
   readonly userId: string;
   /** Whether the reported user is on this server (only those can be checked for existence). */
   readonly local: boolean;
-  readonly reason: string;
+  readonly reason?: string;
   readonly now: number;
 }
 
@@ -97,7 +97,13 @@ export async function reportUser(db: D1Database, report: UserReport): Promise<Re
     const known = await db.prepare(`SELECT 1 AS one FROM users WHERE user_id = ?`).bind(report.userId).first();
     if (known === null) return err({ _tag: "ReportTargetNotFound", reason: "The user was not found" });
   }
-  await insert(db, { kind: "user", targetUserId: report.userId, reporter: report.reporter, reason: report.reason, now: report.now });
+  await insert(db, {
+    kind: "user",
+    targetUserId: report.userId,
+    reporter: report.reporter,
+    now: report.now,
+    ...(report.reason === undefined ? {} : { reason: report.reason }),
+  });
   return ok(undefined);
 }
 

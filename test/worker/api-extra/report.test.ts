@@ -59,8 +59,11 @@ describe("POST /rooms/{roomId}/report", () => {
     const roomId = await createRoom(call, alice!);
     await expectStatus(call("POST", path(roomId, "report"), { token: eve!.accessToken, body: { reason: "bad room" } }), 200);
     await expectStatus(call("POST", path(roomId, "report"), { token: alice!.accessToken, body: { reason: "" } }), 200);
+    // The reason is optional.
+    await expectStatus(call("POST", path(roomId, "report"), { token: alice!.accessToken, body: {} }), 200);
     const stored = await recentReports(env.DB, 10, roomId);
     expect(stored.map((r) => [r.kind, r.event_id, r.reporter, r.reason])).toEqual([
+      ["room", null, alice!.userId, null],
       ["room", null, alice!.userId, ""],
       ["room", null, eve!.userId, "bad room"],
     ]);
@@ -70,7 +73,7 @@ describe("POST /rooms/{roomId}/report", () => {
     const [alice] = await users(call, 1);
     const roomId = await createRoom(call, alice!);
     await expectStatus(call("POST", path("!unknown:nowhere.example", "report"), { token: alice!.accessToken, body: { reason: "x" } }), 404, "M_NOT_FOUND");
-    await expectStatus(call("POST", path(roomId, "report"), { token: alice!.accessToken, body: {} }), 400, "M_BAD_JSON");
+    await expectStatus(call("POST", path(roomId, "report"), { token: alice!.accessToken, raw: "" }), 400, "M_NOT_JSON");
     await expectStatus(call("POST", path(roomId, "report"), { token: alice!.accessToken, body: { reason: ["x"] } }), 400, "M_BAD_JSON");
     await expectStatus(call("POST", path("bad", "report"), { token: alice!.accessToken, body: { reason: "x" } }), 400, "M_INVALID_PARAM");
   });
@@ -87,6 +90,9 @@ describe("POST /users/{userId}/report", () => {
     expect(await userReports(eve!.userId)).toEqual([{ reporter: alice!.userId, reason: "spammer", kind: "user" }]);
     await expectStatus(call("POST", `users/${encodeURIComponent("@someone:remote.example")}/report`, { token: alice!.accessToken, body: { reason: "" } }), 200);
     expect(await userReports("@someone:remote.example")).toHaveLength(1);
+    // The reason is optional.
+    await expectStatus(call("POST", `users/${encodeURIComponent(eve!.userId)}/report`, { token: alice!.accessToken, body: {} }), 200);
+    expect(await userReports(eve!.userId)).toHaveLength(2);
   });
 
   it("answers 404 for an unknown local user and 400 for bad requests", async () => {
@@ -94,7 +100,7 @@ describe("POST /users/{userId}/report", () => {
     const local = alice!.userId.slice(alice!.userId.indexOf(":") + 1);
     await expectStatus(call("POST", `users/${encodeURIComponent(`@nobody-here:${local}`)}/report`, { token: alice!.accessToken, body: { reason: "x" } }), 404, "M_NOT_FOUND");
     await expectStatus(call("POST", `users/not-a-user/report`, { token: alice!.accessToken, body: { reason: "x" } }), 400, "M_INVALID_PARAM");
-    await expectStatus(call("POST", `users/${encodeURIComponent(alice!.userId)}/report`, { token: alice!.accessToken, body: {} }), 400, "M_BAD_JSON");
+    await expectStatus(call("POST", `users/${encodeURIComponent(alice!.userId)}/report`, { token: alice!.accessToken, body: { reason: 1 } }), 400, "M_BAD_JSON");
     await expectStatus(call("POST", `users/${encodeURIComponent(alice!.userId)}/report`, { body: { reason: "x" } }), 401, "M_MISSING_TOKEN");
   });
 });

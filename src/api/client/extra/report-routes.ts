@@ -15,9 +15,10 @@ import { eventIdParam } from "../events/event-query";
 
 const badJson = (message: string) => new RequestDecodeError({ reason: "bad_json", message });
 
-function reasonOf(body: JsonObject, required: boolean): Effect.Effect<string | undefined, RequestDecodeError> {
+/** `reason` is optional in all three report bodies (spec report_content); when present it is a string. */
+function reasonOf(body: JsonObject): Effect.Effect<string | undefined, RequestDecodeError> {
   const reason = body["reason"];
-  if (reason === undefined && !required) return Effect.succeed(undefined);
+  if (reason === undefined) return Effect.succeed(undefined);
   return typeof reason === "string" ? Effect.succeed(reason) : Effect.fail(badJson("reason must be a string"));
 }
 
@@ -35,7 +36,7 @@ const postEventReport = authedRoute((c) =>
     const me = c.var.requester;
     const roomId = yield* roomIdParam(c);
     const body = yield* readJsonObject(c.req.raw, { emptyAsObject: true });
-    const reason = yield* reasonOf(body, false);
+    const reason = yield* reasonOf(body);
     const score = yield* scoreOf(body);
     yield* rateLimit(c, "message", { userId: me.userId });
     const now = (yield* WallClock).nowMs();
@@ -59,7 +60,7 @@ const postRoomReport = authedRoute((c) =>
     const me = c.var.requester;
     const roomId = yield* roomIdParam(c);
     const body = yield* readJsonObject(c.req.raw);
-    const reason = (yield* reasonOf(body, true)) ?? "";
+    const reason = yield* reasonOf(body);
     yield* rateLimit(c, "message", { userId: me.userId });
     const now = (yield* WallClock).nowMs();
     const stored = yield* Effect.promise(() => reportRoom(c.env.DB, { reporter: me.userId, roomId, reason, now }));
@@ -75,7 +76,7 @@ const postUserReport = authedRoute((c) =>
     const parsed = parseUserId(userId);
     if (!parsed.ok) return yield* Effect.fail(new RequestDecodeError({ reason: "invalid_param", message: "userId is not a user ID" }));
     const body = yield* readJsonObject(c.req.raw);
-    const reason = (yield* reasonOf(body, true)) ?? "";
+    const reason = yield* reasonOf(body);
     yield* rateLimit(c, "message", { userId: me.userId });
     const { serverName } = yield* ServerConfig;
     const now = (yield* WallClock).nowMs();
