@@ -137,7 +137,7 @@ export async function notificationsFor(db: D1Database, request: NotificationsReq
   const formatted = await toClientEvents(
     db,
     found.map((f) => f.row),
-    { now: request.now, includeRoomId: true, viewer: { userId: request.userId, ...(request.deviceId === undefined ? {} : { deviceId: request.deviceId }) } },
+    { now: request.now, includeRoomId: false, viewer: { userId: request.userId, ...(request.deviceId === undefined ? {} : { deviceId: request.deviceId }) } },
   );
   const notifications = found.map((f, i): JsonObject => {
     const room = roomById.get(f.row.room_id);

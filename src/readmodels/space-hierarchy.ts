@@ -80,7 +80,7 @@ async function loadRooms(db: D1Database, userId: string, roomIds: readonly strin
     db
       .prepare("SELECT room_id, COUNT(*) AS n FROM memberships WHERE room_id IN (SELECT value FROM json_each(?)) AND membership = 'join' GROUP BY room_id")
       .bind(list),
-    db.prepare("SELECT room_id, membership FROM memberships WHERE user_id = ? AND membership IN ('join', 'invite')").bind(userId),
+    db.prepare("SELECT room_id, membership FROM memberships WHERE user_id = ? AND membership IN ('join', 'invite', 'ban')").bind(userId),
   ]);
   const versionOf = new Map(((versions?.results ?? []) as { room_id: string; room_version: string }[]).map((r) => [r.room_id, r.room_version]));
   const joinCounts = new Map(((counts?.results ?? []) as { room_id: string; n: number }[]).map((r) => [r.room_id, r.n]));
@@ -115,13 +115,18 @@ async function loadRooms(db: D1Database, userId: string, roomIds: readonly strin
     const joinRule = str(joinRules["join_rule"]);
     const visibility = str(contentOf(single.get("m.room.history_visibility") ?? {})["history_visibility"]);
     const membership = mine.get(roomId);
+    const isSpace = str(contentOf(single.get("m.room.create") ?? {})["type"]) === "m.space";
     const restrictedOk =
       (joinRule === "restricted" || joinRule === "knock_restricted") && membershipConditionRooms(joinRules["allow"]).some((id) => mine.get(id) === "join");
     // Spec (GET /hierarchy): rooms the user could join or peek into: joined or invited, joinable
-    // by anyone (public, knock), by a room the user is in (restricted), or world readable.
+    // by anyone (public, knock), by a room the user is in (restricted), or world readable; never
+    // a room the user is banned from.
     const accessible =
-      membership !== undefined || joinRule === "public" || joinRule === "knock" || joinRule === "knock_restricted" || restrictedOk || visibility === "world_readable";
-    out.set(roomId, { roomId, roomVersion, joined: joinCounts.get(roomId) ?? 0, state: single, node: { accessible, children } });
+      membership !== "ban" &&
+      (membership !== undefined || joinRule === "public" || joinRule === "knock" || joinRule === "knock_restricted" || restrictedOk || visibility === "world_readable");
+    // Only a space-room has children (spec: children_state is empty for other rooms).
+    const node = { accessible, children: isSpace ? children : [] };
+    out.set(roomId, { roomId, roomVersion, joined: joinCounts.get(roomId) ?? 0, state: single, node });
   }
   return out;
 }

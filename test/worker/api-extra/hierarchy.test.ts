@@ -74,6 +74,25 @@ describe("GET /rooms/{roomId}/hierarchy", () => {
     );
   });
 
+  it("follows children of space-rooms only and hides rooms the user is banned from", async () => {
+    const [alice, bob] = await users(call, 2);
+    const root = await space(call, alice!, { preset: "public_chat" });
+    const plain = await createRoom(call, alice!, { preset: "public_chat" });
+    const behind = await createRoom(call, alice!, { preset: "public_chat" });
+    const banned = await createRoom(call, alice!, { preset: "public_chat" });
+    await addChild(call, alice!, root, plain);
+    await addChild(call, alice!, root, banned);
+    // A child event in a room that is not a space is not followed.
+    await addChild(call, alice!, plain, behind);
+    await expectStatus(call("POST", path(banned, "ban"), { token: alice!.accessToken, body: { user_id: bob!.userId } }), 200);
+    const forAlice = await expectStatus(call("GET", v1Path(root, "hierarchy"), { token: alice!.accessToken }), 200);
+    expect(roomIds(forAlice.body)).toEqual([root, plain, banned]);
+    expect((forAlice.body["rooms"] as Json[])[1]!["children_state"]).toEqual([]);
+    const forBob = await expectStatus(call("GET", v1Path(root, "hierarchy"), { token: bob!.accessToken }), 200);
+    expect(roomIds(forBob.body)).toEqual([root, plain]);
+    await expectStatus(call("GET", v1Path(banned, "hierarchy"), { token: bob!.accessToken }), 403, "M_FORBIDDEN");
+  });
+
   it("answers 403 for a room the user may not see and 400 for bad parameters", async () => {
     const [alice, eve] = await users(call, 2);
     const root = await space(call, alice!);
