@@ -1,11 +1,9 @@
 // Unread notification and highlight counts of one room for one user: the push rules run over the events after their read position.
-import type { StateLookup } from "../protocol/auth/auth-types";
-import { INFINITE_POWER, roomPowerFromState, userPowerLevel } from "../protocol/auth/power-levels";
 import { isJsonObject, type JsonObject } from "../protocol/json-value";
-import type { Pdu, RoomEvent } from "../protocol/pdu";
-import { evaluatePushRules, type PushEvaluationContext } from "../protocol/push/evaluate-push-rules";
+import { roomPushContext } from "../protocol/push/room-push-context";
+import { evaluatePushRules } from "../protocol/push/evaluate-push-rules";
 import { emptyUserPushRules, mergePushRules, type UserPushRules } from "../protocol/push/user-push-rules";
-import { DEFAULT_ROOM_VERSION, roomVersionRules } from "../protocol/room-versions";
+import { DEFAULT_ROOM_VERSION } from "../protocol/room-versions";
 import { effectivePushRules } from "./push-rule-store";
 
 /** The `unread_notifications` object of a joined room in /sync. */
@@ -30,32 +28,14 @@ interface StateRow {
   readonly event_json: string;
 }
 
-/** Power levels and names as the push conditions need them; creators' infinite power is above any level. */
-function evaluationContext(
-  userId: string,
-  roomVersion: string,
-  stateRows: readonly StateRow[],
-  memberCount: number,
-): (sender: string) => PushEvaluationContext {
-  const rules = roomVersionRules(roomVersion) ?? roomVersionRules(DEFAULT_ROOM_VERSION);
-  const byKey = new Map<string, RoomEvent>(
-    stateRows.map((row) => [`${row.type}\u0000${row.state_key}`, { eventId: row.event_id, pdu: JSON.parse(row.event_json) as Pdu }]),
+/** The push context from the read models' state rows (their `event_json` parsed). */
+const evaluationContext = (userId: string, roomVersion: string, stateRows: readonly StateRow[], memberCount: number) =>
+  roomPushContext(
+    userId,
+    roomVersion,
+    stateRows.map((row) => ({ type: row.type, state_key: row.state_key, event_id: row.event_id, pdu: JSON.parse(row.event_json) as JsonObject })),
+    memberCount,
   );
-  const state: StateLookup = (type, stateKey) => byKey.get(`${type}\u0000${stateKey}`);
-  const power = rules === undefined ? undefined : roomPowerFromState(rules, state);
-  const notificationPowerLevels = Object.fromEntries(power?.levels.notifications ?? []);
-  const displayName = state("m.room.member", userId)?.pdu.content["displayname"];
-  return (sender) => {
-    const level = power === undefined ? 0 : userPowerLevel(power, sender);
-    return {
-      userId,
-      ...(typeof displayName === "string" ? { displayName } : {}),
-      memberCount,
-      senderPowerLevel: level === INFINITE_POWER ? Number.MAX_SAFE_INTEGER : level,
-      notificationPowerLevels,
-    };
-  };
-}
 
 /**
  * Counts the events after `sinceReceiptPos` (a stream position: the user's read receipt, or their
