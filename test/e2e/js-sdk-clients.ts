@@ -10,7 +10,10 @@ import {
   SyncState,
 } from "matrix-js-sdk";
 import { logger } from "matrix-js-sdk/lib/logger.js";
-import type { StartedServer } from "./started-server";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startServer, type StartedServer } from "./started-server";
 
 // The SDK logs every request at debug level; failures still show.
 (logger as unknown as { setLevel(level: "warn"): void }).setLevel("warn");
@@ -113,3 +116,26 @@ export const liveBodies = (room: Room): string[] =>
     .getEvents()
     .filter((e) => e.getType() === "m.room.message")
     .map((e) => String(e.getContent()["body"]));
+
+/** A fresh server with alice and bob registered and each syncing with their own client. */
+export interface TwoUsers {
+  readonly server: StartedServer;
+  /** The server's PERSIST_DIR, for the caller to remove. */
+  readonly dir: string;
+  readonly aliceAccount: Account;
+  readonly bobAccount: Account;
+  readonly alice: MatrixClient;
+  readonly bob: MatrixClient;
+}
+
+export async function startWithTwoUsers(dirPrefix: string): Promise<TwoUsers> {
+  const dir = mkdtempSync(path.join(tmpdir(), dirPrefix));
+  // INSPECTOR=off (an `npm start` setting): no devtools relay slowing every D1 call, and no reload
+  // when someone edits src/ mid-run (wrangler restarts the worker and in-flight requests get 503).
+  const server = await startServer({ PERSIST_DIR: dir, REGISTRATION: "open", INSPECTOR: "off" });
+  const aliceAccount = await register(server, "alice");
+  const bobAccount = await register(server, "bob");
+  const alice = await startSyncing(clientFor(server, aliceAccount));
+  const bob = await startSyncing(clientFor(server, bobAccount));
+  return { server, dir, aliceAccount, bobAccount, alice, bob };
+}

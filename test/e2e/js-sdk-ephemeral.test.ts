@@ -1,12 +1,10 @@
 // Typing notifications and read receipts through matrix-js-sdk on a real `npm start`: each must reach the
 // other user's running /sync within a second of being sent.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { rmSync } from "node:fs";
 import { KnownMembership, type MatrixClient, type MatrixEvent, MsgType, NotificationCountType, Preset, ReceiptType, type Room, RoomEvent, RoomMemberEvent } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Account, clientFor, liveBodies, register, roomOf, startSyncing, stopAllClients, waitFor, withTimeout } from "./js-sdk-clients";
-import { killAll, startServer, type StartedServer } from "./started-server";
+import { type Account, clientFor, liveBodies, roomOf, startSyncing, startWithTwoUsers, stopAllClients, waitFor, withTimeout } from "./js-sdk-clients";
+import { killAll, type StartedServer } from "./started-server";
 
 /** How soon an ephemeral event must show up in the other user's sync. */
 const LATENCY_MS = 1000;
@@ -20,14 +18,7 @@ let bob: MatrixClient;
 let roomId = "";
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), "matrix-e2e-js-sdk-ephemeral-"));
-  // INSPECTOR=off (an `npm start` setting): no devtools relay slowing every D1 call, and no reload
-  // when someone edits src/ mid-run (wrangler restarts the worker and in-flight requests get 503).
-  server = await startServer({ PERSIST_DIR: dir, REGISTRATION: "open", INSPECTOR: "off" });
-  aliceAccount = await register(server, "alice");
-  bobAccount = await register(server, "bob");
-  alice = await startSyncing(clientFor(server, aliceAccount));
-  bob = await startSyncing(clientFor(server, bobAccount));
+  ({ server, dir, aliceAccount, bobAccount, alice, bob } = await startWithTwoUsers("matrix-e2e-js-sdk-ephemeral-"));
   ({ room_id: roomId } = await alice.createRoom({ name: "Ephemeral", preset: Preset.PrivateChat }));
   await alice.invite(roomId, bobAccount.userId);
   await roomOf(bob, roomId);

@@ -1,9 +1,7 @@
 // A whole user story through matrix-js-sdk's public API on a real `npm start`: rooms, chat, edits, reactions,
 // redactions, threads, back-pagination (scrollback, TimelineWindow, lazy loading, filters), tags, display names,
 // kick/ban, power levels and search, each seen through the other client's own /sync loop.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { rmSync } from "node:fs";
 import {
   Direction,
   EventTimeline,
@@ -23,8 +21,8 @@ import {
 } from "matrix-js-sdk";
 import type { RoomMessageEventContent } from "matrix-js-sdk/lib/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Account, clientFor, liveBodies, register, roomOf, startSyncing, stopAllClients, waitFor } from "./js-sdk-clients";
-import { killAll, startServer, type StartedServer } from "./started-server";
+import { type Account, clientFor, liveBodies, register, roomOf, startSyncing, startWithTwoUsers, stopAllClients, waitFor } from "./js-sdk-clients";
+import { killAll, type StartedServer } from "./started-server";
 
 let server: StartedServer;
 let dir: string;
@@ -36,14 +34,7 @@ let bob: MatrixClient;
 let roomId = "";
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), "matrix-e2e-js-sdk-"));
-  // INSPECTOR=off (an `npm start` setting): no devtools relay slowing every D1 call, and no reload
-  // when someone edits src/ mid-run (wrangler restarts the worker and in-flight requests get 503).
-  server = await startServer({ PERSIST_DIR: dir, REGISTRATION: "open", INSPECTOR: "off" });
-  aliceAccount = await register(server, "alice");
-  bobAccount = await register(server, "bob");
-  alice = await startSyncing(clientFor(server, aliceAccount));
-  bob = await startSyncing(clientFor(server, bobAccount));
+  ({ server, dir, aliceAccount, bobAccount, alice, bob } = await startWithTwoUsers("matrix-e2e-js-sdk-"));
 }, 120_000);
 
 afterAll(async () => {
