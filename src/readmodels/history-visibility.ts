@@ -143,46 +143,4 @@ export async function visibleEventsBetween(
   return rows.results;
 }
 
-/**
- * For /sync: the rows of one room's timeline that `userId` may see, in their order (one D1 query).
- *
- *     const visible = await filterTimelineForUser(db, userId, roomId, window.events);
- *
- * Call it on the rows a timeline query returned, before formatting them. To fill a timeline of
- * `limit` visible events instead of filtering a fixed window (so `limited` and `prev_batch` stay
- * right), fetch the ranges once with `visibleRangesForRooms(db, userId, roomIds)` (every room of
- * the sync in one query) and read each room with
- *
- *     const window = await latestVisibleEvents(db, roomId, ranges.get(roomId) ?? [], since, upTo, limit);
- *
- * or put `inVisibleRanges("e.stream_pos", "?")` into the timeline statement, bound to
- * `JSON.stringify(ranges)` (src/readmodels/sync-timeline.ts does this).
- */
-export async function filterTimelineForUser<T extends { readonly stream_pos: number }>(
-  db: D1Database,
-  userId: string,
-  roomId: string,
-  rows: readonly T[],
-): Promise<T[]> {
-  if (rows.length === 0) return [];
-  return keepVisible(rows, await visibleRangesFor(db, userId, roomId));
-}
-
-/**
- * For /sync: the newest `limit` events of `(after, upTo]` the user may see, oldest first, and
- * whether more visible ones exist in the range. `ranges` from `visibleRangesFor` /
- * `visibleRangesForRooms`.
- */
-export async function latestVisibleEvents(
-  db: D1Database,
-  roomId: string,
-  ranges: VisibleRanges,
-  after: number,
-  upTo: number,
-  limit: number,
-): Promise<{ readonly events: readonly EventRow[]; readonly limited: boolean }> {
-  const rows = await visibleEventsBetween(db, roomId, ranges, after, upTo, limit, "desc");
-  return { events: rows.slice(0, limit).reverse(), limited: rows.length > limit };
-}
-
 export const isOpenEnded = (ranges: VisibleRanges): boolean => highestVisible(ranges) === OPEN_END;
