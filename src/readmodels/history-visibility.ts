@@ -101,11 +101,6 @@ export async function visibleRangesFor(db: D1Database, userId: string, roomId: s
 /** The highest readable position (OPEN_END when the user reads on into the future), or 0 for none. */
 export const highestVisible = (ranges: VisibleRanges): number => ranges.at(-1)?.[1] ?? 0;
 
-/** Rows whose positions are readable, in their order. */
-export function keepVisible<T extends { readonly stream_pos: number }>(rows: readonly T[], ranges: VisibleRanges): T[] {
-  return rows.filter((row) => inRanges(ranges, row.stream_pos));
-}
-
 /**
  * SQL condition: `column` lies in the ranges bound (as `JSON.stringify(ranges)`) at `param`.
  * The ranges are few (each is a stretch between two changes of the setting or the membership).
