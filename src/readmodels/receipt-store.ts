@@ -42,15 +42,8 @@ export async function eventPlace(db: D1Database, viewer: string, roomId: string,
   return { streamPos: pos, thread: root ?? MAIN_THREAD };
 }
 
-export interface ReceiptWrite {
-  readonly roomId: string;
-  readonly userId: string;
-  readonly type: ReceiptType;
-  /** Undefined: unthreaded. */
-  readonly threadId: string | undefined;
-  readonly eventId: string;
-  readonly ts: number;
-}
+/** A receipt to store: the same fields as a stored one. */
+export type ReceiptWrite = ReceiptRecord;
 
 /**
  * Stores a receipt after checking its event: 404 when the room has no such event (that the user may see), 400 when a
