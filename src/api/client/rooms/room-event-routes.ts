@@ -12,6 +12,7 @@ import { readJsonObject } from "../../json-body";
 import { matrixError } from "../../matrix-error";
 import { rateLimit } from "../../rate-limit";
 import { checkCanonicalAlias } from "../directory/new-room-directory";
+import { awaitProjection } from "./await-projection";
 import { roomIdParam, submit } from "./room-request";
 
 const sendEvent = authedRoute((c) =>
@@ -30,6 +31,9 @@ const sendEvent = authedRoute((c) =>
     }
     // The room DO remembers (user, device, txnId): a retried PUT answers with the first event's ID.
     const sent = yield* submit(c, { _tag: "SendEvent", v: 1, roomId, sender: me.userId, deviceId: me.deviceId, txnId, type, content });
+    // The duplicate check reads the read models: an annotation answers once they hold it, so the
+    // same reaction sent right after this one's 200 is refused (clients do send twice on a double tap).
+    if (annotation !== undefined) yield* awaitProjection(c, sent.roomId, sent.lastSeq);
     return c.json({ event_id: sent.eventId });
   }),
 );
