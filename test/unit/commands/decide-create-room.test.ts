@@ -4,13 +4,10 @@ import { roomIdForCreateRoom } from "../../../src/commands/create-room-plan";
 import { decide } from "../../../src/commands/decide";
 import type { CreateRoom } from "../../../src/commands/room-command";
 import type { Decision } from "../../../src/commands/room-decision";
-import { lookupIn } from "../../../src/commands/state-map";
-import { checkPduOnReceipt } from "../../../src/protocol/auth/checks-on-receipt";
 import { roomIdFromCreateEvent } from "../../../src/protocol/event-id";
 import type { JsonObject } from "../../../src/protocol/json-value";
-import type { RoomEvent } from "../../../src/protocol/pdu";
 import { roomVersionRules } from "../../../src/protocol/room-versions";
-import { testKeyLookup } from "../../support/room-builder";
+import { expectValidOnReceipt } from "./valid-on-receipt";
 import { ctxAt, MemoryRoom, SERVER } from "./memory-room";
 
 const ALICE = `@alice:${SERVER}`;
@@ -32,26 +29,6 @@ function created(cmd: CreateRoom): Decision {
 }
 
 const summary = (d: Decision) => d.events.map((e) => [e.event.pdu.type, e.event.pdu.state_key]);
-
-/** Every event must pass the checks on receipt a remote server would run, against the state it was built on. */
-function expectValidOnReceipt(d: Decision): void {
-  const rules = roomVersionRules(d.roomVersion)!;
-  const byId = new Map<string, RoomEvent>(d.events.map((e) => [e.event.eventId, e.event]));
-  const fetch = (id: string) => byId.get(id);
-  for (const e of d.events) {
-    const outcome = checkPduOnReceipt(
-      {
-        rules,
-        lookupKey: testKeyLookup,
-        getEvent: (id) => (byId.has(id) ? { event: byId.get(id)!, rejected: false } : undefined),
-        stateBefore: () => lookupIn(e.stateBefore, fetch),
-        currentState: () => lookupIn(e.stateBefore, fetch),
-      },
-      e.event.pdu,
-    );
-    expect(outcome._tag, `${e.event.pdu.type}: ${JSON.stringify(outcome)}`).toBe("Accepted");
-  }
-}
 
 describe("decide(CreateRoom)", () => {
   for (const version of ["10", "11", "12"]) {

@@ -4,11 +4,7 @@ import { roomIdForCreateRoom } from "../../../src/commands/create-room-plan";
 import { decide } from "../../../src/commands/decide";
 import type { CreateRoom } from "../../../src/commands/room-command";
 import type { Decision } from "../../../src/commands/room-decision";
-import { lookupIn } from "../../../src/commands/state-map";
-import { checkPduOnReceipt } from "../../../src/protocol/auth/checks-on-receipt";
-import type { RoomEvent } from "../../../src/protocol/pdu";
-import { roomVersionRules } from "../../../src/protocol/room-versions";
-import { testKeyLookup } from "../../support/room-builder";
+import { expectValidOnReceipt } from "./valid-on-receipt";
 import { ctxAt, SERVER } from "./memory-room";
 
 const ALICE = `@alice:${SERVER}`;
@@ -58,25 +54,6 @@ function created(cmd: CreateRoom): Decision {
 }
 
 const summary = (d: Decision) => d.events.map((e) => e.event.pdu.type);
-
-function expectValidOnReceipt(d: Decision): void {
-  const rules = roomVersionRules(d.roomVersion)!;
-  const byId = new Map<string, RoomEvent>(d.events.map((e) => [e.event.eventId, e.event]));
-  const fetch = (id: string) => byId.get(id);
-  for (const e of d.events) {
-    const outcome = checkPduOnReceipt(
-      {
-        rules,
-        lookupKey: testKeyLookup,
-        getEvent: (id) => (byId.has(id) ? { event: byId.get(id)!, rejected: false } : undefined),
-        stateBefore: () => lookupIn(e.stateBefore, fetch),
-        currentState: () => lookupIn(e.stateBefore, fetch),
-      },
-      e.event.pdu,
-    );
-    expect(outcome._tag, `${e.event.pdu.type}: ${JSON.stringify(outcome)}`).toBe("Accepted");
-  }
-}
 
 describe("decide(CreateRoom) for an upgrade", () => {
   it("v11: raises an upgrader below the copy's needs, copies the state, then restores the old levels", () => {
