@@ -1,7 +1,6 @@
 // PUT /send of an annotation (a reaction): a second one with the same type and key on the same event is 400 M_DUPLICATE_ANNOTATION, unless the first was redacted.
 import { describe, expect, it } from "vitest";
 import { createRoom, expectStatus, path, roomApp, send, users } from "../api-rooms/support";
-import { waitForEventState } from "./support";
 
 const reaction = (target: string, key: string) => ({ "m.relates_to": { rel_type: "m.annotation", event_id: target, key } });
 
@@ -30,7 +29,7 @@ describe("duplicate annotations", () => {
 
     // Once the first is redacted, the same reaction may be sent again.
     await expectStatus(call("PUT", path(roomId, `redact/${encodeURIComponent(firstId)}/x1`), { token: bob!.accessToken, body: {} }), 200);
-    await waitForEventState(call, bob!, roomId, firstId, (e) => (e["unsigned"] as Record<string, unknown>)["redacted_because"] !== undefined);
+    // Straight after the redaction's 200, without waiting for the read models.
     await expectStatus(react(bob, "r6", "👍"), 200);
   });
 });

@@ -7,6 +7,7 @@ import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware"
 import { RequestDecodeError } from "../../decode-request";
 import { readJsonObject } from "../../json-body";
 import { rateLimit } from "../../rate-limit";
+import { awaitProjection } from "../rooms/await-projection";
 import { intQuery, roomIdParam, submit } from "../rooms/room-request";
 import { eventIdParam, roomEventFilterQuery } from "./event-query";
 
@@ -71,6 +72,9 @@ const redact = authedRoute((c) =>
       redacts: eventIdParam(c),
       ...(reason === undefined ? {} : { reason }),
     });
+    // Read-your-writes: once the 200 is out, every read (the event, aggregations, the duplicate-annotation
+    // check that lets a taken-back reaction be sent again) shows the redacted form.
+    yield* awaitProjection(c, sent.roomId, sent.lastSeq);
     return c.json({ event_id: sent.eventId });
   }),
 );
