@@ -73,9 +73,11 @@ export async function buildSync(db: D1Database, request: SyncRequest): Promise<R
   let since: number | undefined;
   let sinceAccount = 0;
   let sinceEphemeral: EphemeralPositions | undefined;
+  let sinceToken: SyncToken | undefined;
   if (request.since !== undefined && request.since !== "") {
     const parsed = parseSyncToken(request.since);
     if (!parsed.ok) return err(parsed.error);
+    sinceToken = parsed.value;
     since = parsed.value.pdu;
     sinceAccount = parsed.value.account_data;
     sinceEphemeral = { typing: parsed.value.typing, receipt: parsed.value.receipt, presence: parsed.value.presence };
@@ -140,7 +142,13 @@ export async function buildSync(db: D1Database, request: SyncRequest): Promise<R
     hiddenLeftRooms: forgotten,
     extraSections,
   });
-  const token: SyncToken = { pdu: snapshot.position, account_data: snapshot.accountPosition, ...ephemeral.positions };
+  const token: SyncToken = {
+    pdu: snapshot.position,
+    account_data: snapshot.accountPosition,
+    ...ephemeral.positions,
+    to_device: sinceToken?.to_device ?? 0,
+    device_lists: sinceToken?.device_lists ?? 0,
+  };
   const body: JsonObject = {
     next_batch: formatSyncToken(token),
     account_data: { events: accountData.global },

@@ -3,10 +3,10 @@ import { err, ok, type Result } from "../protocol/result";
 
 /**
  * The streams a token carries, in token order: room events (PDUs), account data, typing, receipts,
- * presence. Later streams (to-device, device lists) append here, and tokens issued before they
- * existed read as position 0 for them (so `s{pdu}` tokens stay valid).
+ * presence, to-device messages, device-list changes. Later streams append here, and tokens issued
+ * before they existed read as position 0 for them (so `s{pdu}` tokens stay valid).
  */
-export const SYNC_STREAMS = ["pdu", "account_data", "typing", "receipt", "presence"] as const;
+export const SYNC_STREAMS = ["pdu", "account_data", "typing", "receipt", "presence", "to_device", "device_lists"] as const;
 export type SyncStream = (typeof SYNC_STREAMS)[number];
 export type SyncToken = { readonly [S in SyncStream]: number };
 
@@ -28,7 +28,15 @@ export function formatSyncToken(token: SyncToken): string {
 }
 
 /** A token at room event position `pdu` and position 0 of every other stream (for room pagination). */
-export const tokenAt = (pdu: number): SyncToken => ({ pdu, account_data: 0, typing: 0, receipt: 0, presence: 0 });
+export const tokenAt = (pdu: number): SyncToken => ({
+  pdu,
+  account_data: 0,
+  typing: 0,
+  receipt: 0,
+  presence: 0,
+  to_device: 0,
+  device_lists: 0,
+});
 
 const PART = /^(0|[1-9][0-9]{0,15})$/;
 

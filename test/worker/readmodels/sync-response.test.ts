@@ -132,12 +132,12 @@ describe("sync response", () => {
   it("formats and parses tokens; a token above every position (issued before a replay) starts afresh", async () => {
     expect(formatSyncToken(tokenAt(42))).toBe("s42");
     // A token from before the account-data stream existed still parses: that stream reads as 0.
-    const zero = { typing: 0, receipt: 0, presence: 0 };
+    const zero = { typing: 0, receipt: 0, presence: 0, to_device: 0, device_lists: 0 };
     expect(parseSyncToken("s42")).toEqual({ ok: true, value: { pdu: 42, account_data: 0, ...zero } });
     expect(parseSyncToken("s42_7")).toEqual({ ok: true, value: { pdu: 42, account_data: 7, ...zero } });
-    expect(parseSyncToken("s42_7_1_2_3")).toEqual({ ok: true, value: { pdu: 42, account_data: 7, typing: 1, receipt: 2, presence: 3 } });
+    expect(parseSyncToken("s42_7_1_2_3")).toEqual({ ok: true, value: { pdu: 42, account_data: 7, ...zero, typing: 1, receipt: 2, presence: 3 } });
     expect(formatSyncToken({ pdu: 42, account_data: 7, ...zero })).toBe("s42_7");
-    expect(formatSyncToken({ pdu: 42, account_data: 0, typing: 0, receipt: 5, presence: 0 })).toBe("s42_0_0_5");
+    expect(formatSyncToken({ ...zero, pdu: 42, account_data: 0, receipt: 5 })).toBe("s42_0_0_5");
     const room = logs.room("!future:test").create("@kim:test");
     await project(room.entries);
     const fromFuture = await sync({ userId: "@kim:test", since: "s999999999" });
