@@ -1,13 +1,22 @@
-// rateLimit(): token-bucket limits per client IP and per user for login, registration and message sending.
-import { Effect } from "effect";
+// rateLimit(): token-bucket limits per client IP and per user for login, registration, message sending and ephemeral updates.
+import { Effect, Exit } from "effect";
 import type { Context } from "hono";
 import { rateLimiterClient, type TakeResult } from "../durable/rate-limiter-client";
-import { AuthConfig, type RateLimits } from "../platform/server-config";
+import { AuthConfig, DEFAULT_RATE_LIMITS, type RateLimits } from "../platform/server-config";
 import { WallClock } from "../platform/wall-clock";
 import type { AppEnv } from "./app-env";
 import { MatrixError } from "./matrix-error";
 
 export type RateLimitKind = keyof RateLimits;
+
+/** Kinds counted per user only: authenticated, frequent traffic where a shared NAT is many clients. */
+const USER_ONLY: ReadonlySet<RateLimitKind> = new Set<RateLimitKind>(["typing", "receipt", "presence"]);
+
+/** How long the limiter may take to answer before the request is refused. */
+export const LIMITER_TIMEOUT_MS = 2_000;
+
+/** The wait a client is told when the limiter could not answer: short, the outage may be brief. */
+export const LIMITER_UNAVAILABLE_RETRY_MS = 2_000;
 
 /** Who else besides the client IP a request is counted against. */
 export interface RateSubjects {
@@ -21,9 +30,13 @@ export interface RateSubjects {
 export const clientIp = <E extends AppEnv>(c: Context<E>): string | undefined => c.req.header("CF-Connecting-IP") ?? undefined;
 
 /**
- * Takes one token from every bucket the request counts against (its IP, plus the user or account
- * named) and fails with 429 M_LIMIT_EXCEEDED, `retry_after_ms` and `Retry-After`, when any is
- * empty. A no-op when RATE_LIMIT=off.
+ * Takes one token from every bucket the request counts against (its IP unless the kind is per
+ * user only, plus the user or account named) and fails with 429 M_LIMIT_EXCEEDED, `retry_after_ms`
+ * and `Retry-After`, when any is empty. A no-op when RATE_LIMIT=off.
+ *
+ * Fails closed: when the limiter object throws or does not answer within LIMITER_TIMEOUT_MS, the
+ * request is refused with the same 429 (a short retry_after_ms), never let through and never a 500.
+ * A 429 rather than a 503: every client already backs off and retries on M_LIMIT_EXCEEDED.
  *
  * Usage in a route: `yield* rateLimit(c, "message", { userId: requester.userId })`.
  */
@@ -35,9 +48,9 @@ export function rateLimit<E extends AppEnv>(
   return Effect.gen(function* () {
     const limits = (yield* AuthConfig).rateLimits;
     if (limits === null) return;
-    const rule = limits[kind];
+    const rule = limits[kind] ?? DEFAULT_RATE_LIMITS[kind];
     const now = (yield* WallClock).nowMs();
-    const ip = clientIp(c);
+    const ip = USER_ONLY.has(kind) ? undefined : clientIp(c);
     const keys = [
       ...(ip === undefined ? [] : [`${kind}:ip:${ip}`]),
       ...(subjects.userId === undefined ? [] : [`${kind}:user:${subjects.userId}`]),
@@ -45,10 +58,18 @@ export function rateLimit<E extends AppEnv>(
     ];
     if (keys.length === 0) return;
     const limiter = rateLimiterClient(c.env.RATE_LIMITER);
-    const results = yield* Effect.promise(() => Promise.all(keys.map((key) => takeOrAllow(() => limiter.take(key, rule, now)))));
-    const waitMs = Math.max(0, ...results.filter((r) => !r.allowed).map((r) => r.retryAfterMs));
+    const answer = yield* Effect.tryPromise({
+      try: () => Promise.all(keys.map((key) => limiter.take(key, rule, now))),
+      catch: (cause) => cause,
+    }).pipe(Effect.timeout(LIMITER_TIMEOUT_MS), Effect.exit);
+    // Fail closed: a limiter that cannot answer refuses the request as if the bucket were empty.
+    if (Exit.isFailure(answer)) {
+      console.error("rate limiter unavailable; refusing the request:", answer.cause);
+      return yield* Effect.fail(limitExceeded(LIMITER_UNAVAILABLE_RETRY_MS));
+    }
+    const results: readonly TakeResult[] = answer.value;
     if (results.every((r) => r.allowed)) return;
-    return yield* Effect.fail(limitExceeded(waitMs));
+    return yield* Effect.fail(limitExceeded(Math.max(0, ...results.filter((r) => !r.allowed).map((r) => r.retryAfterMs))));
   });
 }
 
@@ -61,17 +82,4 @@ export function limitExceeded(waitMs: number): MatrixError {
     extra: { retry_after_ms: waitMs },
     headers: { "Retry-After": String(Math.max(1, Math.ceil(waitMs / 1000))) },
   });
-}
-
-/**
- * An unreachable limiter lets the request through (and logs): a limiter outage must not lock
- * every user out of login, and the limits are a brake on abuse, not an access control.
- */
-async function takeOrAllow(take: () => Promise<TakeResult>): Promise<TakeResult> {
-  try {
-    return await take();
-  } catch (cause) {
-    console.error("rate limiter unavailable; allowing the request:", cause);
-    return { allowed: true, retryAfterMs: 0 };
-  }
 }

@@ -17,6 +17,12 @@ export interface RateLimits {
   readonly login: RateRule;
   readonly register: RateRule;
   readonly message: RateRule;
+  /** Per user only (not per IP, so a shared NAT is not one client); unset: the default rule. */
+  readonly typing?: RateRule;
+  /** Receipts and read markers, per user; unset: the default rule. */
+  readonly receipt?: RateRule;
+  /** Setting one's presence, per user; unset: the default rule. */
+  readonly presence?: RateRule;
 }
 
 /** The settings of accounts and authentication, a service of their own so other routes need not know them. */
@@ -90,10 +96,15 @@ type AuthVars = Partial<
 >;
 
 /** Defaults when a rule is not set: generous enough for people, tight enough to slow guessing. */
-export const DEFAULT_RATE_LIMITS: RateLimits = {
+export const DEFAULT_RATE_LIMITS: Required<RateLimits> = {
   login: { perSecond: 0.2, burst: 10 },
   register: { perSecond: 0.2, burst: 10 },
   message: { perSecond: 5, burst: 50 },
+  // Clients send typing every few seconds while typing, and stop on idle: room to switch rooms fast.
+  typing: { perSecond: 1, burst: 30 },
+  // A receipt (and often a read marker) on every read: room to catch up on many rooms at once.
+  receipt: { perSecond: 5, burst: 100 },
+  presence: { perSecond: 0.5, burst: 20 },
 };
 
 /** Rate limiting is on unless RATE_LIMIT is exactly "off"; anything unreadable is an error, never "off". */
@@ -117,6 +128,9 @@ export function readAuthConfig(env: AuthVars): Effect.Effect<AuthConfigShape, Co
       login: yield* rule("RATE_LIMIT_LOGIN", env.RATE_LIMIT_LOGIN, DEFAULT_RATE_LIMITS.login),
       register: yield* rule("RATE_LIMIT_REGISTER", env.RATE_LIMIT_REGISTER, DEFAULT_RATE_LIMITS.register),
       message: yield* rule("RATE_LIMIT_MESSAGE", env.RATE_LIMIT_MESSAGE, DEFAULT_RATE_LIMITS.message),
+      typing: DEFAULT_RATE_LIMITS.typing,
+      receipt: DEFAULT_RATE_LIMITS.receipt,
+      presence: DEFAULT_RATE_LIMITS.presence,
     };
     return { rateLimits, registrationSharedSecret };
   });
