@@ -8,6 +8,7 @@ import { readProfile } from "../../../readmodels/profile-store";
 import { getPresence, isActiveLocalUser, putPresence, shareARoom } from "../../../readmodels/presence-store";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { readJsonObject } from "../../json-body";
+import { rateLimit } from "../../rate-limit";
 import { announce, ownUserParam } from "./ephemeral-request";
 
 /** The notifier stream of presence. */
@@ -21,6 +22,7 @@ export const PRESENCE_STREAM = "presence";
 const putStatus = authedRoute((c) =>
   Effect.gen(function* () {
     const userId = yield* ownUserParam(c, "the presence");
+    yield* rateLimit(c, "presence", { userId });
     const body = yield* readJsonObject(c.req.raw);
     const state = body["presence"];
     if (!isPresenceState(state)) return yield* Effect.fail(ephemeralError("bad_json", "presence must be one of online, unavailable, offline"));

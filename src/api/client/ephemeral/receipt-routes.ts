@@ -8,6 +8,7 @@ import { ephemeralError } from "../../../readmodels/ephemeral-error";
 import { eventPlace } from "../../../readmodels/receipt-store";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { readJsonObject } from "../../json-body";
+import { rateLimit } from "../../rate-limit";
 import { eventIdParam } from "../events/event-query";
 import { roomIdParam } from "../rooms/room-request";
 import { fromRequest, requireJoined } from "./ephemeral-request";
@@ -18,6 +19,7 @@ const FULLY_READ = "m.fully_read";
 const postReceipt = authedRoute((c) =>
   Effect.gen(function* () {
     const roomId = yield* roomIdParam(c);
+    yield* rateLimit(c, "receipt", { userId: c.var.requester.userId });
     const receiptType = c.req.param("receiptType") ?? "";
     if (receiptType !== FULLY_READ && !isReceiptType(receiptType)) {
       return yield* Effect.fail(ephemeralError("invalid_param", `Unknown receipt type ${JSON.stringify(receiptType.slice(0, 100))}`));
@@ -37,6 +39,8 @@ const postReceipt = authedRoute((c) =>
 const postReadMarkers = authedRoute((c) =>
   Effect.gen(function* () {
     const roomId = yield* roomIdParam(c);
+    // One bucket with /receipt: a client reading a room often sends both.
+    yield* rateLimit(c, "receipt", { userId: c.var.requester.userId });
     const markers = yield* fromRequest(parseReadMarkersBody(yield* readJsonObject(c.req.raw)));
     yield* requireJoined(c, roomId);
     const now = (yield* WallClock).nowMs();

@@ -5,12 +5,14 @@ import { typingClient } from "../../../durable/typing-client";
 import { parseTypingBody } from "../../../protocol/ephemeral/ephemeral-requests";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { readJsonObject } from "../../json-body";
+import { rateLimit } from "../../rate-limit";
 import { roomIdParam } from "../rooms/room-request";
 import { fromRequest, ownUserParam, requireJoined } from "./ephemeral-request";
 
 const putTyping = authedRoute((c) =>
   Effect.gen(function* () {
     const userId = yield* ownUserParam(c, "the typing state");
+    yield* rateLimit(c, "typing", { userId });
     const roomId = yield* roomIdParam(c);
     const request = yield* fromRequest(parseTypingBody(yield* readJsonObject(c.req.raw)));
     yield* requireJoined(c, roomId);
