@@ -1,0 +1,138 @@
+// matrix-js-sdk clients with the Rust crypto stack for the end-to-end encryption scenario, and a log of the
+// crypto-relevant HTTP traffic (what the client asked and what the server answered) for failure reports.
+import { createClient, type MatrixClient, type MatrixEvent } from "matrix-js-sdk";
+import { LoggerLevel, Tracing } from "@matrix-org/matrix-sdk-crypto-wasm";
+import { appendFileSync, writeFileSync } from "node:fs";
+import { type Account, PASSWORD, waitFor } from "./js-sdk-clients";
+import type { StartedServer } from "./started-server";
+
+/** Paths whose traffic the log keeps in full; /sync keeps only its crypto fields. */
+const CRYPTO_PATH = /\/(keys\/|sendToDevice\/|login|devices)/;
+const SYNC_CRYPTO_FIELDS = ["to_device", "device_lists", "device_one_time_keys_count", "device_unused_fallback_key_types"] as const;
+const MAX_BODY = 4000;
+
+export interface LoggedExchange {
+  readonly at: string;
+  readonly who: string;
+  readonly method: string;
+  readonly path: string;
+  readonly request?: string;
+  readonly status: number;
+  readonly response: string;
+}
+
+/** Crypto-relevant requests and answers of every client, appended to one file as they happen. */
+export class HttpLog {
+  readonly exchanges: LoggedExchange[] = [];
+
+  constructor(readonly file: string) {
+    writeFileSync(file, "");
+  }
+
+  /** A fetch for the client named `who` that records crypto routes and the crypto parts of /sync. */
+  fetchFor(who: string): typeof globalThis.fetch {
+    return async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const method = init?.method ?? (input instanceof Request ? input.method : "GET");
+      const response = await globalThis.fetch(input, init);
+      const isSync = url.pathname.endsWith("/sync");
+      if (!isSync && !CRYPTO_PATH.test(url.pathname)) return response;
+      const text = await response.clone().text();
+      let shown = text;
+      if (isSync) {
+        if (!response.ok) shown = text;
+        else {
+          const body = parse(text);
+          const picked: Record<string, unknown> = { next_batch: body?.["next_batch"] };
+          for (const field of SYNC_CRYPTO_FIELDS) if (body?.[field] !== undefined) picked[field] = body[field];
+          shown = JSON.stringify(picked);
+        }
+        // A quiet sync (nothing crypto in it) is noise.
+        if (response.ok && !/to_device"|device_lists"/.test(shown) && !/"device_one_time_keys_count"/.test(shown)) return response;
+      }
+      const params = url.searchParams;
+      params.delete("access_token");
+      const exchange: LoggedExchange = {
+        at: new Date().toISOString(),
+        who,
+        method,
+        path: `${url.pathname}${params.size > 0 ? `?${params.toString()}` : ""}`,
+        ...(typeof init?.body === "string" ? { request: clip(redactPassword(init.body)) } : {}),
+        status: response.status,
+        response: clip(shown),
+      };
+      this.exchanges.push(exchange);
+      appendFileSync(
+        this.file,
+        `${exchange.at} ${who} ${method} ${exchange.path} -> ${exchange.status}\n` +
+          (exchange.request !== undefined ? `  request:  ${exchange.request}\n` : "") +
+          `  response: ${exchange.response}\n`,
+      );
+      return response;
+    };
+  }
+
+  /** Answers with a status >= 400 on crypto routes, one line each, for assertion messages. */
+  failures(): string[] {
+    return this.exchanges.filter((e) => e.status >= 400).map((e) => `${e.who} ${e.method} ${e.path} -> ${e.status} ${e.response.slice(0, 300)}`);
+  }
+}
+
+const clip = (text: string): string => (text.length > MAX_BODY ? `${text.slice(0, MAX_BODY)}…(${text.length} chars)` : text);
+const redactPassword = (text: string): string => text.replace(/"password":"[^"]*"/g, '"password":"…"');
+
+function parse(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A client for `account` with the Rust crypto stack initialised in memory; it has not synced yet. */
+export async function cryptoClientFor(server: StartedServer, account: Account, log: HttpLog, who: string): Promise<MatrixClient> {
+  const client = createClient({
+    baseUrl: server.baseUrl,
+    userId: account.userId,
+    accessToken: account.accessToken,
+    deviceId: account.deviceId,
+    fetchFn: log.fetchFor(who),
+  });
+  await client.initRustCrypto({ useIndexedDB: false });
+  // initRustCrypto turns the Rust crate's tracing on at debug level, to stdout; E2E_CRYPTO_TRACE=1 keeps it.
+  if (process.env["E2E_CRYPTO_TRACE"] !== "1") new Tracing(LoggerLevel.Warn).turnOn();
+  return client;
+}
+
+/** Logs `account`'s user in again with the password: a new device with its own access token. */
+export async function loginNewDevice(server: StartedServer, account: Account, log: HttpLog, who: string): Promise<Account> {
+  const anonymous = createClient({ baseUrl: server.baseUrl, fetchFn: log.fetchFor(who) });
+  const done = await anonymous.loginRequest({
+    type: "m.login.password",
+    identifier: { type: "m.id.user", user: account.userId },
+    password: PASSWORD,
+    initial_device_display_name: who,
+  });
+  return { userId: done.user_id, accessToken: done.access_token, deviceId: done.device_id };
+}
+
+/**
+ * The event `eventId` on `client`'s timeline of the room, once it is there and decrypted. A room key may come in a
+ * later sync than the event (the SDK then retries), so a first failure is not final; one still failing after `ms`
+ * fails with the SDK's reason.
+ */
+export async function decryptedEvent(client: MatrixClient, roomId: string, eventId: string, ms: number): Promise<MatrixEvent> {
+  const who = `${client.getUserId()}/${client.getDeviceId()}`;
+  const event = await waitFor(() => client.getRoom(roomId)?.findEventById(eventId), ms, `event ${eventId} in ${who}'s timeline`);
+  const decrypted = (): boolean => !event.isBeingDecrypted() && !event.isDecryptionFailure() && event.getClearContent() !== null;
+  await waitFor(decrypted, ms, `${who} to decrypt ${eventId}`).catch((error: unknown) => {
+    throw new Error(`${String(error)}: ${describeDecryption(event)}`);
+  });
+  return event;
+}
+
+/** A one-line account of an event's encryption state, for assertion messages. */
+export const describeDecryption = (event: MatrixEvent): string =>
+  `type=${event.getType()} wireType=${event.getWireType()} encrypted=${event.isEncrypted()} failure=${event.isDecryptionFailure()}` +
+  ` reason=${String(event.decryptionFailureReason)} content=${JSON.stringify(event.getContent()).slice(0, 200)}`;
