@@ -13,7 +13,6 @@ import type { NotInRoom } from "../readmodels/room-messages";
 import type { EventNotVisible } from "../readmodels/event-context";
 import type { InvalidSearchToken } from "../readmodels/search";
 import type { StillInRoom } from "../readmodels/forgotten-rooms";
-import type { DuplicateAnnotation } from "../readmodels/duplicate-annotation";
 import type { NoEventAtTimestamp } from "../readmodels/timestamp-to-event";
 import type { ReportTargetNotFound } from "../readmodels/report-store";
 import type { InvalidSyncToken } from "../readmodels/sync-token";
@@ -63,7 +62,7 @@ const TABLE: {
   readonly [Tag in AccountError["_tag"]]: Mapping;
 } & {
   // Room command rejections, sync tokens and read permissions: also human-readable reasons.
-  readonly [Tag in Rejection["_tag"] | InvalidSyncToken["_tag"] | NotInRoom["_tag"] | EventNotVisible["_tag"] | InvalidSearchToken["_tag"] | StillInRoom["_tag"] | DuplicateAnnotation["_tag"] | NoEventAtTimestamp["_tag"] | ReportTargetNotFound["_tag"]]: Mapping;
+  readonly [Tag in Rejection["_tag"] | InvalidSyncToken["_tag"] | NotInRoom["_tag"] | EventNotVisible["_tag"] | InvalidSearchToken["_tag"] | StillInRoom["_tag"] | NoEventAtTimestamp["_tag"] | ReportTargetNotFound["_tag"]]: Mapping;
 } = {
   // Text that is not JSON is M_NOT_JSON; JSON that breaks Matrix's stricter rules (RFC 8259 only
   // says names SHOULD be unique; integers must fit the canonical-JSON range) is M_BAD_JSON.

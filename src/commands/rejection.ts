@@ -15,6 +15,8 @@ export type Rejection =
   | { readonly _tag: "RoomExists"; readonly reason: string }
   /** IngestPdu: prev or auth events this server does not hold; fetch them and submit again. */
   | { readonly _tag: "MissingEvents"; readonly eventIds: readonly string[]; readonly reason: string }
+  /** SendEvent: the sender already has an unredacted annotation of this type and key on that event (M_DUPLICATE_ANNOTATION). */
+  | { readonly _tag: "DuplicateAnnotation"; readonly reason: string }
   /** A dependency of the room DO (e.g. the signing key store) failed; safe to retry. */
   | { readonly _tag: "Unavailable"; readonly reason: string };
 

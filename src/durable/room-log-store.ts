@@ -1,10 +1,12 @@
 // The room's event log in DO SQLite: appends decisions in one transaction and answers the reads decide and the projections need.
+import type { AnnotationKey } from "../commands/duplicate-annotation";
 import type { EntryStatus, LogEntry, RoomLogMessage, StateEntry } from "../commands/log-entry";
 import type { Decision, RoomStateView, StateMap, StoredEvent } from "../commands/room-decision";
 import { parseStateKey } from "../commands/state-map";
 import { hasAtLeast, roomPowerFromState, userPowerLevel } from "../protocol/auth/power-levels";
 import { stateKeyString, type Pdu, type RoomEvent } from "../protocol/pdu";
 import { roomVersionRules, type RoomVersionRules } from "../protocol/room-versions";
+import { INDEXED_LOG_ROWS, RoomAnnotationIndex } from "./room-annotation-index";
 import { applyRoomLogSchema } from "./room-log-schema";
 import { RoomStateGroups } from "./room-state-groups";
 
@@ -43,6 +45,7 @@ export interface LoggedEvent {
 export class RoomLogStore {
   private readonly sql: SqlStorage;
   private readonly groups: RoomStateGroups;
+  private readonly annotations: RoomAnnotationIndex;
   private meta: RoomMeta | undefined;
   private current: StateMap = new Map();
   private extremities: readonly string[] = [];
@@ -51,9 +54,33 @@ export class RoomLogStore {
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql = storage.sql;
-    applyRoomLogSchema(this.sql);
     this.groups = new RoomStateGroups(this.sql);
+    this.annotations = new RoomAnnotationIndex(this.sql);
+    storage.transactionSync(() => {
+      const upgrade = applyRoomLogSchema(this.sql);
+      if (upgrade.fillAnnotations) this.fillAnnotationIndex();
+    });
     this.loadHead();
+  }
+
+  /** Upgrade of a DO written before the annotation index: replays the log's annotations and redactions into it. */
+  private fillAnnotationIndex(): void {
+    const rules = roomVersionRules(
+      this.sql.exec<{ value: string }>(`SELECT value FROM room_meta WHERE key = 'room_version'`).toArray()[0]?.value ?? "",
+    );
+    if (rules === undefined) return;
+    this.sql.exec(`DELETE FROM annotations`);
+    const rows = this.sql.exec<{ event_id: string; event_json: string; state_before_group: number }>(INDEXED_LOG_ROWS).toArray();
+    for (const row of rows) {
+      const pdu = JSON.parse(row.event_json) as Pdu;
+      const facts = this.redactionFacts(rules.id, pdu, "accepted", () => this.groups.load(row.state_before_group));
+      this.annotations.record(rules, row.event_id, pdu, "accepted", facts.redactorHasPower ?? false);
+    }
+  }
+
+  /** The accepted, unredacted annotation with this key, if any (the duplicate-annotation rule's lookup). */
+  annotationEventId(key: AnnotationKey): string | undefined {
+    return this.annotations.find(key);
   }
 
   private loadHead(): void {
@@ -144,6 +171,7 @@ export class RoomLogStore {
   /** Appends every event of `decision` with its outbox message in one SQLite transaction; returns the entries. */
   append(decision: Decision, appendedTs: number): LogEntry[] {
     const entries: LogEntry[] = [];
+    const rules = roomVersionRules(decision.roomVersion);
     try {
       this.storage.transactionSync(() => {
         if (this.meta === undefined) {
@@ -193,6 +221,7 @@ export class RoomLogStore {
           for (const a of d.stateDelta.added) {
             this.sql.exec(`INSERT OR REPLACE INTO current_state (type, state_key, event_id) VALUES (?, ?, ?)`, a.type, a.stateKey, a.eventId);
           }
+          if (rules !== undefined) this.annotations.record(rules, entry.eventId, d.event.pdu, entry.status, entry.redactorHasPower ?? false);
           const message: RoomLogMessage = { kind: "room_log_entry", entry };
           this.sql.exec(`INSERT INTO outbox (seq, message_json) VALUES (?, ?)`, seq, JSON.stringify(message));
           entries.push(entry);
@@ -206,7 +235,6 @@ export class RoomLogStore {
       this.groups.reset();
       throw cause;
     }
-    const rules = roomVersionRules(decision.roomVersion);
     if (this.meta === undefined && rules !== undefined) this.meta = { roomId: decision.roomId, rules };
     this.current = decision.currentState;
     this.extremities = [...decision.forwardExtremities];

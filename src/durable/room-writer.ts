@@ -1,8 +1,9 @@
 // The synchronous heart of the room DO: transaction-ID check, decide, append. No await, so commands never interleave.
 import { decide } from "../commands/decide";
+import { duplicateAnnotation } from "../commands/duplicate-annotation";
 import type { Rejection } from "../commands/rejection";
 import type { RoomCommand } from "../commands/room-command";
-import { ok, type Result } from "../protocol/result";
+import { err, ok, type Result } from "../protocol/result";
 import type { SigningKey } from "../protocol/signing";
 import type { RoomLogStore } from "./room-log-store";
 
@@ -40,6 +41,10 @@ export class RoomWriter {
     if (!decision.ok) return decision;
     const { roomId, eventId, events } = decision.value;
     if (events.length === 0) return ok({ roomId, eventId, eventIds: [], lastSeq: this.store.lastSeq });
+    // Checked against the index the previous append updated, in this same synchronous turn: two
+    // identical annotations sent at once cannot both pass. After the txnId check, so a retry is answered.
+    const duplicate = duplicateAnnotation(command, decision.value, (key) => this.store.annotationEventId(key));
+    if (duplicate !== undefined) return err(duplicate);
     const entries = this.store.append(decision.value, now);
     this.appended(now);
     return ok({ roomId, eventId, eventIds: entries.map((e) => e.eventId), lastSeq: this.store.lastSeq });

@@ -2,9 +2,7 @@
 import { Effect } from "effect";
 import { type Context, Hono } from "hono";
 import { roomHandle, type RoomStateSnapshot } from "../../../durable/room-client";
-import { annotationOf } from "../../../protocol/annotation";
 import { historyVisibilityOf } from "../../../protocol/history-visibility";
-import { findDuplicateAnnotation } from "../../../readmodels/duplicate-annotation";
 import type { JsonObject } from "../../../protocol/json-value";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import type { RouteEffect } from "../../effect-route";
@@ -12,7 +10,6 @@ import { readJsonObject } from "../../json-body";
 import { matrixError } from "../../matrix-error";
 import { rateLimit } from "../../rate-limit";
 import { checkCanonicalAlias } from "../directory/new-room-directory";
-import { awaitProjection } from "./await-projection";
 import { roomIdParam, submit } from "./room-request";
 
 const sendEvent = authedRoute((c) =>
@@ -23,17 +20,10 @@ const sendEvent = authedRoute((c) =>
     const txnId = c.req.param("txnId") ?? "";
     const content = yield* readJsonObject(c.req.raw);
     yield* rateLimit(c, "message", { userId: me.userId });
-    const annotation = annotationOf(content);
-    if (annotation !== undefined) {
-      const txn = { userId: me.userId, deviceId: me.deviceId, txnId };
-      const duplicate = yield* Effect.promise(() => findDuplicateAnnotation(c.env.DB, { roomId, sender: me.userId, type, annotation, txn }));
-      if (duplicate !== undefined) return yield* Effect.fail(duplicate);
-    }
     // The room DO remembers (user, device, txnId): a retried PUT answers with the first event's ID.
+    // It also refuses a duplicate annotation (400 M_DUPLICATE_ANNOTATION) against its own index, in
+    // the same serialized turn as the append, so no read-model wait is needed after an annotation.
     const sent = yield* submit(c, { _tag: "SendEvent", v: 1, roomId, sender: me.userId, deviceId: me.deviceId, txnId, type, content });
-    // The duplicate check reads the read models: an annotation answers once they hold it, so the
-    // same reaction sent right after this one's 200 is refused (clients do send twice on a double tap).
-    if (annotation !== undefined) yield* awaitProjection(c, sent.roomId, sent.lastSeq);
     return c.json({ event_id: sent.eventId });
   }),
 );
