@@ -5,7 +5,7 @@ import { roomPushContext, type PushStateEvent } from "../protocol/push/room-push
 import { DEFAULT_ROOM_VERSION } from "../protocol/room-versions";
 import { EVENT_COLUMNS, toClientEvents, type EventRow } from "./event-rows";
 import { effectivePushRules } from "./push-rule-store";
-import { readUpToPosition } from "./receipt-store";
+import { readPositions, readUpTo, receiptPositionsStatement, threadOfRelation, type ReceiptPositionRow } from "./read-positions";
 
 export interface NotificationsRequest {
   readonly userId: string;
@@ -31,14 +31,17 @@ interface JoinedRoomRow {
   readonly room_version: string | null;
   /** The position of the join that began the current membership: nothing before it notified the user. */
   readonly floor: number;
-  /** The user's newest own event: sending an event reads everything before it (spec "Receipts"). */
+  /**
+   * The user's newest own event in the main timeline: sending an event reads everything before it
+   * in its timeline (spec "Receipts"), as the /sync unread counts have it.
+   */
   readonly own_pos: number | null;
 }
 
 /**
  * The user's joined rooms, each with the position its current unbroken join began at (the newest
  * member event to `join` whose replaced member event was not a join; display name changes do not
- * move it) and the user's newest event there. Indexed by the state_changes key and events_by_room.
+ * move it) and the user's newest main-timeline event there. Indexed by the state_changes key and events_by_room.
  */
 function joinedRoomsStatement(db: D1Database, userId: string): D1PreparedStatement {
   return db
@@ -50,6 +53,7 @@ function joinedRoomsStatement(db: D1Database, userId: string): D1PreparedStateme
                      AND je.event_json->>'$.content.membership' = 'join'
                      AND (pe.event_id IS NULL OR pe.event_json->>'$.content.membership' IS NOT 'join')), m.stream_pos) AS floor,
          (SELECT o.stream_pos FROM events o WHERE o.room_id = m.room_id AND o.sender = m.user_id AND o.stream_pos > m.stream_pos
+            AND (SELECT ${threadOfRelation("orl")} FROM relations orl WHERE orl.event_id = o.event_id) IS NULL
           ORDER BY o.stream_pos DESC LIMIT 1) AS own_pos
        FROM memberships m LEFT JOIN rooms r ON r.room_id = m.room_id
        WHERE m.user_id = ?1 AND m.membership = 'join'`,
@@ -62,8 +66,9 @@ function joinedRoomsStatement(db: D1Database, userId: string): D1PreparedStateme
  * room (by others, accepted, unredacted, older than `before`) are evaluated against the user's
  * push rules with each room's current power levels, member count and display name (as the unread
  * counts do); those whose actions notify (with `only=highlight`, highlight) are returned with
- * their actions, the time they arrived, and whether the user's read receipt or own later event
- * covers them.
+ * their actions, the time they arrived, and whether they are read: by the unthreaded read receipt,
+ * the receipt of their own timeline (`main` or their thread), or the user's own later event in
+ * that timeline (see read-positions).
  */
 export async function notificationsFor(db: D1Database, request: NotificationsRequest): Promise<NotificationsPage> {
   const rooms = (await joinedRoomsStatement(db, request.userId).all<JoinedRoomRow>()).results;
@@ -130,25 +135,61 @@ export async function notificationsFor(db: D1Database, request: NotificationsReq
   const more = found.length === request.limit ? rows.at(-1) !== found.at(-1)?.row || rows.length === budget : rows.length === budget;
   const nextPos = found.length === request.limit ? found.at(-1)?.row.stream_pos : lastExamined;
 
-  const receiptRooms = [...new Set(found.map((f) => f.row.room_id))];
-  const receipts = new Map(
-    await Promise.all(receiptRooms.map(async (roomId) => [roomId, (await readUpToPosition(db, request.userId, roomId)) ?? 0] as const)),
-  );
+  const readState = await readStateOf(db, request.userId, rooms, found.map((f) => f.row));
   const formatted = await toClientEvents(
     db,
     found.map((f) => f.row),
     { now: request.now, includeRoomId: false, viewer: { userId: request.userId, ...(request.deviceId === undefined ? {} : { deviceId: request.deviceId }) } },
   );
   const notifications = found.map((f, i): JsonObject => {
-    const room = roomById.get(f.row.room_id);
-    const readUpTo = Math.max(receipts.get(f.row.room_id) ?? 0, room?.own_pos ?? 0);
     return {
       actions: f.actions ?? [],
       event: formatted[i] ?? {},
-      read: f.row.stream_pos <= readUpTo,
+      read: readState.has(f.row.event_id),
       room_id: f.row.room_id,
       ts: f.row.origin_server_ts,
     };
   });
   return { notifications, ...(more && nextPos !== undefined ? { next_token: String(nextPos) } : {}) };
+}
+
+/**
+ * Which of `rows` the user has read: those at or before the unthreaded receipt or the receipt of
+ * their own timeline, or before the user's newest own event in that timeline. One round trip: the
+ * receipts of the rooms involved, and each row's thread (one or two relation hops, as /sync counts)
+ * with the user's newest own event in that thread.
+ */
+async function readStateOf(db: D1Database, userId: string, rooms: readonly JoinedRoomRow[], rows: readonly EventRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const roomIds = [...new Set(rows.map((r) => r.room_id))];
+  const [receipts, threads] = await db.batch([
+    receiptPositionsStatement(db, userId, roomIds),
+    db
+      .prepare(
+        `WITH threaded(event_id, thread_id) AS (
+           SELECT q.value, ${threadOfRelation("r")} FROM json_each(?1) q JOIN relations r ON r.event_id = q.value)
+         SELECT t.event_id, t.thread_id,
+           (SELECT MAX(o.stream_pos) FROM relations tr LEFT JOIN relations hop ON hop.relates_to = tr.event_id
+              JOIN events o ON o.event_id IN (tr.event_id, hop.event_id)
+            WHERE tr.relates_to = t.thread_id AND tr.rel_type = 'm.thread' AND o.sender = ?2) AS own_pos
+         FROM threaded t WHERE t.thread_id IS NOT NULL`,
+      )
+      .bind(JSON.stringify(rows.map((r) => r.event_id)), userId),
+  ]);
+  const roomById = new Map(rooms.map((r) => [r.room_id, r]));
+  const positions = readPositions(
+    rooms.map((r) => ({ roomId: r.room_id, floor: r.floor })),
+    (receipts?.results ?? []) as ReceiptPositionRow[],
+  );
+  const threadOf = new Map(
+    ((threads?.results ?? []) as { event_id: string; thread_id: string; own_pos: number | null }[]).map((t) => [t.event_id, t]),
+  );
+  const read = new Set<string>();
+  for (const row of rows) {
+    const thread = threadOf.get(row.event_id);
+    const position = positions.get(row.room_id) ?? { unthreaded: 0 };
+    const ownPos = thread === undefined ? roomById.get(row.room_id)?.own_pos : thread.own_pos;
+    if (row.stream_pos <= Math.max(readUpTo(position, thread?.thread_id ?? null), ownPos ?? 0)) read.add(row.event_id);
+  }
+  return read;
 }

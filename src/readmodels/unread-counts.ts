@@ -5,6 +5,7 @@ import { evaluatePushRules } from "../protocol/push/evaluate-push-rules";
 import { emptyUserPushRules, mergePushRules, type UserPushRules } from "../protocol/push/user-push-rules";
 import { DEFAULT_ROOM_VERSION } from "../protocol/room-versions";
 import { effectivePushRules } from "./push-rule-store";
+import { READ_RECEIPTS, readPositions, readUpTo, receiptPositionsStatement, threadOfRelation, type ReceiptPositionRow } from "./read-positions";
 
 /** The `unread_notifications` object of a joined room in /sync. */
 export interface UnreadCounts {
@@ -90,16 +91,6 @@ export async function countUnread(
   return { notification_count, highlight_count };
 }
 
-/**
- * Where a user has read up to in one room, as stream positions. `unthreaded` covers the whole
- * room; `main` the main timeline; `threads` each thread by its root's event ID.
- */
-export interface ReadPosition {
-  readonly unthreaded: number;
-  readonly main?: number;
-  readonly threads?: ReadonlyMap<string, number>;
-}
-
 /** The `unread_notifications` of a room, and with `byThread` its `unread_thread_notifications`. */
 export interface RoomUnread {
   readonly room: UnreadCounts;
@@ -119,27 +110,6 @@ interface UnreadEventRow {
   readonly sender: string;
   readonly event_json: string;
   readonly thread_id: string | null;
-}
-
-// The read receipts that clear notifications (spec "Receipts": whichever of the two is ahead).
-const READ_RECEIPTS = "('m.read', 'm.read.private')";
-
-/**
- * Where the user has read up to in each room: their join (`floor`), raised by their read receipts.
- * An unthreaded receipt covers the whole room, `main` the main timeline, a thread ID that thread.
- */
-function readPositions(rooms: readonly UnreadRoomQuery[], receipts: readonly { room_id: string; thread_id: string; position: number }[]): Map<string, ReadPosition> {
-  const out = new Map<string, { unthreaded: number; main?: number; threads: Map<string, number> }>(
-    rooms.map((r) => [r.roomId, { unthreaded: r.floor, threads: new Map() }]),
-  );
-  for (const row of receipts) {
-    const entry = out.get(row.room_id);
-    if (entry === undefined) continue;
-    if (row.thread_id === "") entry.unthreaded = Math.max(entry.unthreaded, row.position);
-    else if (row.thread_id === "main") entry.main = row.position;
-    else entry.threads.set(row.thread_id, row.position);
-  }
-  return out;
 }
 
 /**
@@ -182,9 +152,7 @@ export function unreadStatements(db: D1Database, userId: string, rooms: readonly
   // Every room's unread events in one statement: per room a subquery walks its index back from the head.
   const eventsStatement = db
     .prepare(
-      `SELECT e.room_id, e.stream_pos, e.sender, e.event_json,
-         CASE WHEN r.rel_type = 'm.thread' THEN r.relates_to
-              ELSE (SELECT r2.relates_to FROM relations r2 WHERE r2.event_id = r.relates_to AND r2.rel_type = 'm.thread') END AS thread_id
+      `SELECT e.room_id, e.stream_pos, e.sender, e.event_json, ${threadOfRelation("r")} AS thread_id
        FROM json_each(?1) q JOIN events e ON e.event_id IN (
          SELECT x.event_id FROM events x
          WHERE x.room_id = q.value->>0 AND x.status = 'accepted' AND x.redacted_because IS NULL AND x.stream_pos <= ?2
@@ -198,13 +166,7 @@ export function unreadStatements(db: D1Database, userId: string, rooms: readonly
     )
     .bind(JSON.stringify(rooms.map((r) => [r.roomId, r.floor])), options.upTo, userId, options.maxEvents ?? DEFAULT_MAX_EVENTS);
   return [
-    db
-      .prepare(
-        `SELECT rc.room_id, rc.thread_id, MAX(e.stream_pos) AS position FROM receipts rc JOIN events e ON e.event_id = rc.event_id
-         WHERE rc.room_id IN (SELECT value FROM json_each(?1)) AND rc.user_id = ?2 AND rc.receipt_type IN ${READ_RECEIPTS}
-         GROUP BY rc.room_id, rc.thread_id`,
-      )
-      .bind(roomList, userId),
+    receiptPositionsStatement(db, userId, rooms.map((r) => r.roomId)),
     db
       .prepare(
         `SELECT cs.room_id, cs.type, cs.state_key, cs.event_id, e.event_json FROM current_state cs JOIN events e ON e.event_id = cs.event_id
@@ -235,7 +197,7 @@ export function readUnread(
     if (list === undefined) eventsByRoom.set(row.room_id, [row]);
     else list.push(row);
   }
-  const positions = readPositions(rooms, (receipts?.results ?? []) as { room_id: string; thread_id: string; position: number }[]);
+  const positions = readPositions(rooms, (receipts?.results ?? []) as ReceiptPositionRow[]);
   const stateByRoom = new Map<string, StateRow[]>();
   for (const row of (state?.results ?? []) as (StateRow & { room_id: string })[]) {
     const list = stateByRoom.get(row.room_id);
@@ -261,8 +223,7 @@ export function readUnread(
     for (const row of rows) {
       const timeline = options.byThread ? (row.thread_id ?? MAIN) : MAIN;
       if (done.has(timeline)) continue;
-      const receipt = row.thread_id === null ? position.main : position.threads?.get(row.thread_id);
-      if (row.stream_pos <= Math.max(position.unthreaded, receipt ?? 0)) continue;
+      if (row.stream_pos <= readUpTo(position, row.thread_id)) continue;
       if (row.sender === userId) {
         done.add(timeline);
         continue;
