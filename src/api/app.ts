@@ -13,6 +13,7 @@ import { mountEventRoutes } from "./client/events/events-api";
 import { mountMemberRoutes } from "./client/members/members-api";
 import { mountRoomRoutes } from "./client/rooms/rooms-api";
 import { mountRoomUpgradeRoutes } from "./client/rooms/upgrade-route";
+import { mountToDeviceRoutes } from "./client/to-device/to-device-api";
 import { mountUserDataRoutes } from "./client/user-data/user-data-api";
 import { versionsRoutes } from "./client/versions";
 import { cors } from "./cors";
@@ -53,6 +54,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   mountEphemeralRoutes(app);
   mountExtraRoutes(app);
   mountAdminRoutes(app);
+  mountToDeviceRoutes(app);
   if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);
   app.onError(onError);
   app.notFound(makeNotFound(app));

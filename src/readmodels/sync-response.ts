@@ -1,22 +1,27 @@
-// Builds the /sync response body for one user from a since token (room events and account data), and long-polls.
+// Builds the /sync response body for one user and device from a since token (room events, account data,
+// ephemeral, to-device messages, device lists and key counts), and long-polls.
 import type { Filter } from "../protocol/filters/filter-definition";
 import type { JsonObject } from "../protocol/json-value";
 import { emptyUserPushRules, mergePushRules } from "../protocol/push/user-push-rules";
 import { err, ok, type Result } from "../protocol/result";
 import { accountDataChanges } from "./account-data";
+import { deviceListsForSync } from "./device-lists-for-sync";
 import { forgottenRoomIds } from "./forgotten-rooms";
+import { oneTimeKeyCounts, unusedFallbackKeyTypes } from "./one-time-key-counts";
 import { PUSH_RULES_ACCOUNT_DATA_TYPE, pushRulesAccountDataContent } from "./push-rule-store";
 import { accountDataSections } from "./sync-account-data";
 import { ephemeralForSync, type EphemeralPositions, type TypingReader } from "./sync-ephemeral";
 import { buildRoomSections, type RoomsSections } from "./sync-rooms";
 import { readSyncSnapshot } from "./sync-snapshot";
 import { formatSyncToken, parseSyncToken, SYNC_STREAMS, type InvalidSyncToken, type SyncToken } from "./sync-token";
+import { toDeviceForSync, type ToDeviceEvent } from "./to-device-for-sync";
 
 /** The `set_presence` query parameter's values. */
 export type SetPresence = "online" | "offline" | "unavailable";
 
 export interface SyncRequest {
   readonly userId: string;
+  /** The requesting device: its to-device messages and key counts. Without it those sections are left out. */
   readonly deviceId?: string;
   /** The `since` query parameter, unparsed. */
   readonly since?: string;
@@ -52,13 +57,31 @@ export interface SyncResult {
 export const DEFAULT_TIMELINE_LIMIT = 10;
 const MAX_TIMELINE_LIMIT = 1000;
 
-/** The parts a response is empty without; each new section of the response adds its check here. */
-function isEmpty(parts: { readonly globalAccountData: readonly unknown[]; readonly presence: readonly unknown[]; readonly rooms: RoomsSections }): boolean {
+/**
+ * The parts a response is empty without; each new section of the response adds its check here.
+ * Key counts are not among them: a count alone does not end a long-poll.
+ */
+function isEmpty(parts: {
+  readonly globalAccountData: readonly unknown[];
+  readonly presence: readonly unknown[];
+  readonly rooms: RoomsSections;
+  readonly toDevice: readonly ToDeviceEvent[];
+  readonly deviceLists: { readonly changed: readonly string[]; readonly left: readonly string[] };
+}): boolean {
   return (
     parts.globalAccountData.length === 0 &&
     parts.presence.length === 0 &&
+    parts.toDevice.length === 0 &&
+    parts.deviceLists.changed.length === 0 &&
+    parts.deviceLists.left.length === 0 &&
     Object.values(parts.rooms).every((section) => Object.keys(section).length === 0)
   );
+}
+
+/** The device's unclaimed one-time keys per algorithm and its unused fallback key algorithms. */
+async function keyCountsOf(db: D1Database, userId: string, deviceId: string): Promise<JsonObject> {
+  const [counts, fallback] = await Promise.all([oneTimeKeyCounts(db, userId, deviceId), unusedFallbackKeyTypes(db, userId, deviceId)]);
+  return { device_one_time_keys_count: counts, device_unused_fallback_key_types: fallback };
 }
 
 /** Reads no typing: the token's typing part stays at `position`. */
@@ -66,8 +89,9 @@ const noTyping = (position: number): TypingReader => ({ typingIn: async () => ({
 
 /**
  * One /sync response. Round trips do not grow with the number of rooms: one for the snapshot
- * (positions, rooms, which rooms moved since the token, account data), then the room sections
- * (see sync-rooms) in two more.
+ * (positions, rooms, which rooms moved since the token, account data) beside the device's
+ * to-device batch and key counts, then device lists beside the ephemeral read, then the room
+ * sections (see sync-rooms) in two more.
  */
 export async function buildSync(db: D1Database, request: SyncRequest): Promise<Result<SyncResult, InvalidSyncToken>> {
   let since: number | undefined;
@@ -83,10 +107,16 @@ export async function buildSync(db: D1Database, request: SyncRequest): Promise<R
     sinceEphemeral = { typing: parsed.value.typing, receipt: parsed.value.receipt, presence: parsed.value.presence };
   }
   const includeLeave = request.filter?.room?.include_leave === true;
-  const [snapshot, forgotten] = await Promise.all([
+  const deviceId = request.deviceId;
+  const [snapshot, forgotten, toDevice, keyCounts] = await Promise.all([
     readSyncSnapshot(db, request.userId, since, sinceAccount),
     // Only include_leave brings old leaves back; forgotten rooms stay out of those.
     includeLeave ? forgottenRoomIds(db, request.userId) : Promise.resolve(new Set<string>()),
+    // Syncing with a token acknowledges the to-device messages it covers (spec): they are deleted here.
+    deviceId === undefined
+      ? Promise.resolve(undefined)
+      : toDeviceForSync(db, { userId: request.userId, deviceId, since: sinceToken?.to_device ?? 0 }),
+    deviceId === undefined ? Promise.resolve(undefined) : keyCountsOf(db, request.userId, deviceId),
   ]);
   // A token above every position was issued before a replay renumbered the stream: start afresh.
   if (since !== undefined && since > snapshot.position) {
@@ -112,14 +142,23 @@ export async function buildSync(db: D1Database, request: SyncRequest): Promise<R
   const fullRoomIds = joinedRooms
     .filter((m) => request.fullState === true || (since !== undefined && m.stream_pos > since && !snapshot.joinedAtSince.has(m.room_id)))
     .map((m) => m.room_id);
-  const ephemeral = await ephemeralForSync(db, request.typing ?? noTyping(sinceEphemeral?.typing ?? 0), {
-    userId: request.userId,
-    joinedRoomIds: joinedRooms.map((m) => m.room_id),
-    since: sinceEphemeral,
-    fullRoomIds,
-    ...(request.filter === undefined ? {} : { filter: request.filter }),
-    now: request.now,
-  });
+  const [ephemeral, deviceLists] = await Promise.all([
+    ephemeralForSync(db, request.typing ?? noTyping(sinceEphemeral?.typing ?? 0), {
+      userId: request.userId,
+      joinedRoomIds: joinedRooms.map((m) => m.room_id),
+      since: sinceEphemeral,
+      fullRoomIds,
+      ...(request.filter === undefined ? {} : { filter: request.filter }),
+      now: request.now,
+    }),
+    // Only an incremental sync reports device-list changes (spec); an initial one just learns the head.
+    deviceListsForSync(db, {
+      userId: request.userId,
+      since: since === undefined ? undefined : (sinceToken?.device_lists ?? 0),
+      sincePdu: since,
+      pduPosition: snapshot.position,
+    }),
+  ]);
   const extraSections = new Map([...ephemeral.rooms].map(([roomId, events]) => [roomId, { ephemeral: { events } }] as const));
   const requested = request.timelineLimit ?? request.filter?.room?.timeline?.limit ?? DEFAULT_TIMELINE_LIMIT;
   const rooms = await buildRoomSections({
@@ -146,16 +185,20 @@ export async function buildSync(db: D1Database, request: SyncRequest): Promise<R
     pdu: snapshot.position,
     account_data: snapshot.accountPosition,
     ...ephemeral.positions,
-    to_device: sinceToken?.to_device ?? 0,
-    device_lists: sinceToken?.device_lists ?? 0,
+    to_device: toDevice?.position ?? sinceToken?.to_device ?? 0,
+    device_lists: deviceLists.position,
   };
+  const toDeviceEvents = toDevice?.events ?? [];
   const body: JsonObject = {
     next_batch: formatSyncToken(token),
     account_data: { events: accountData.global },
     presence: { events: [...ephemeral.presence] },
     rooms: { ...rooms },
+    ...(toDevice === undefined ? {} : { to_device: { events: toDeviceEvents.map((e) => ({ ...e })) } }),
+    ...(since === undefined ? {} : { device_lists: { changed: deviceLists.changed, left: deviceLists.left } }),
+    ...keyCounts,
   };
-  const empty = isEmpty({ globalAccountData: accountData.global, presence: ephemeral.presence, rooms });
+  const empty = isEmpty({ globalAccountData: accountData.global, presence: ephemeral.presence, rooms, toDevice: toDeviceEvents, deviceLists });
   return ok({ body, position: snapshot.position, token, empty });
 }
 
