@@ -1,4 +1,4 @@
-// The devices table: list, rename, last-seen, and deletion (which always takes the device's tokens with it).
+// The devices table: list, rename, last-seen, and deletion (which always takes the device's tokens and end-to-end keys with it).
 import { err, ok, type Result } from "../protocol/result";
 import { accountError, type DeviceNotFound } from "./account-errors";
 
@@ -51,18 +51,67 @@ export const deleteDeviceTokensStatements = (db: D1Database, userId: string, dev
   db.prepare("DELETE FROM refresh_tokens WHERE user_id = ? AND device_id = ?").bind(userId, deviceId),
 ];
 
-/** The device and its tokens. The foreign keys cascade too; deleting explicitly does not depend on that pragma. */
+/**
+ * A device-list change for `userId` when the device (or, with `deviceId` null, any device but
+ * `exceptDeviceId`) has identity keys: batched before the keys' deletion, so /sync and
+ * /keys/changes tell the user's room-mates to drop that device.
+ */
+const deviceListChangeIfKeysStatement = (db: D1Database, userId: string, deviceId: string | null, exceptDeviceId: string | null) =>
+  db
+    .prepare(
+      `INSERT INTO device_list_changes (user_id) SELECT ?1 WHERE EXISTS (
+         SELECT 1 FROM e2e_device_keys WHERE user_id = ?1 AND (?2 IS NULL OR device_id = ?2) AND (?3 IS NULL OR device_id <> ?3))
+       RETURNING stream_pos`,
+    )
+    .bind(userId, deviceId, exceptDeviceId);
+
+/** Every end-to-end key of the device (or every device but `exceptDeviceId` when `deviceId` is null). */
+const deleteDeviceKeysStatements = (db: D1Database, userId: string, deviceId: string | null, exceptDeviceId: string | null) => [
+  ...["e2e_device_keys", "e2e_one_time_keys", "e2e_fallback_keys"].map((table) =>
+    db
+      .prepare(`DELETE FROM ${table} WHERE user_id = ?1 AND (?2 IS NULL OR device_id = ?2) AND (?3 IS NULL OR device_id <> ?3)`)
+      .bind(userId, deviceId, exceptDeviceId),
+  ),
+  // Signatures of the device's keys (a device ID is never a cross-signing public key: /keys/device_signing/upload refuses that).
+  db
+    .prepare(
+      `DELETE FROM e2e_key_signatures WHERE target_user_id = ?1 AND target_key_id IN (
+         SELECT device_id FROM devices WHERE user_id = ?1 AND (?2 IS NULL OR device_id = ?2) AND (?3 IS NULL OR device_id <> ?3))`,
+    )
+    .bind(userId, deviceId, exceptDeviceId),
+];
+
+/** The batch results of these statements: where the device-list position and the device row's deletion are. */
+export const DEVICE_DELETE_CHANGE_INDEX = 2;
+const DEVICE_DELETE_STATEMENTS = 8;
+
+/**
+ * The device, its tokens and its end-to-end keys, recording a device-list change if it had keys.
+ * The foreign keys cascade too; deleting explicitly does not depend on that pragma.
+ */
 export const deleteDeviceStatements = (db: D1Database, userId: string, deviceId: string): D1PreparedStatement[] => [
   ...deleteDeviceTokensStatements(db, userId, deviceId),
+  deviceListChangeIfKeysStatement(db, userId, deviceId, null),
+  ...deleteDeviceKeysStatements(db, userId, deviceId, null),
   db.prepare("DELETE FROM devices WHERE user_id = ? AND device_id = ?").bind(userId, deviceId),
 ];
 
-/** Every device of a user and their tokens, except `exceptDeviceId` (password change keeps the caller's own). */
+/** Every device of a user, their tokens and keys, except `exceptDeviceId` (password change keeps the caller's own). */
 export function deleteAllDevicesStatements(db: D1Database, userId: string, exceptDeviceId?: string): D1PreparedStatement[] {
   const keep = exceptDeviceId ?? null;
-  return ["access_tokens", "refresh_tokens", "devices"].map((table) =>
-    db.prepare(`DELETE FROM ${table} WHERE user_id = ? AND (? IS NULL OR device_id <> ?)`).bind(userId, keep, keep),
-  );
+  return [
+    deviceListChangeIfKeysStatement(db, userId, null, keep),
+    ...deleteDeviceKeysStatements(db, userId, null, keep),
+    ...["access_tokens", "refresh_tokens", "devices"].map((table) =>
+      db.prepare(`DELETE FROM ${table} WHERE user_id = ? AND (? IS NULL OR device_id <> ?)`).bind(userId, keep, keep),
+    ),
+  ];
+}
+
+/** The device-list position a deletion batch recorded, if the deleted devices had keys. */
+function changePosition(results: readonly D1Result[], index: number): number | undefined {
+  const row = results[index]?.results[0] as { stream_pos?: unknown } | undefined;
+  return typeof row?.stream_pos === "number" ? row.stream_pos : undefined;
 }
 
 export async function getDevice(db: D1Database, userId: string, deviceId: string): Promise<DeviceRecord | null> {
@@ -86,12 +135,14 @@ export async function setDeviceDisplayName(
   userId: string,
   deviceId: string,
   displayName: string | null,
-): Promise<Result<void, DeviceNotFound>> {
-  const result = await db
-    .prepare("UPDATE devices SET display_name = ? WHERE user_id = ? AND device_id = ?")
-    .bind(displayName, userId, deviceId)
-    .run();
-  return result.meta.changes === 1 ? ok(undefined) : err(accountError("DeviceNotFound", `no device ${deviceId}`));
+): Promise<Result<number | undefined, DeviceNotFound>> {
+  // A renamed device with keys is a device-list change: queries show the name (`unsigned.device_display_name`).
+  const [update, change] = await db.batch([
+    db.prepare("UPDATE devices SET display_name = ? WHERE user_id = ? AND device_id = ?").bind(displayName, userId, deviceId),
+    deviceListChangeIfKeysStatement(db, userId, deviceId, null),
+  ]);
+  if (update?.meta.changes !== 1) return err(accountError("DeviceNotFound", `no device ${deviceId}`));
+  return ok(changePosition(change === undefined ? [] : [change], 0));
 }
 
 /**
@@ -111,21 +162,38 @@ export async function touchDevice(
   return result.meta.changes === 1;
 }
 
-/** Deletes one device and its tokens (DELETE /devices/{deviceId}, /logout). */
-export async function deleteDevice(db: D1Database, userId: string, deviceId: string): Promise<Result<void, DeviceNotFound>> {
+/**
+ * Deletes one device, its tokens and keys (DELETE /devices/{deviceId}, /logout). The value is the
+ * device-list position recorded when the device had keys (for the notifier's `device_lists`).
+ */
+export async function deleteDevice(db: D1Database, userId: string, deviceId: string): Promise<Result<number | undefined, DeviceNotFound>> {
   const results = await db.batch(deleteDeviceStatements(db, userId, deviceId));
-  return results[2]?.meta.changes === 1 ? ok(undefined) : err(accountError("DeviceNotFound", `no device ${deviceId}`));
+  return results[DEVICE_DELETE_STATEMENTS - 1]?.meta.changes === 1
+    ? ok(changePosition(results, DEVICE_DELETE_CHANGE_INDEX))
+    : err(accountError("DeviceNotFound", `no device ${deviceId}`));
 }
 
-/** POST /delete_devices: unknown IDs are ignored, as the spec asks. Returns how many existed. */
-export async function deleteDevices(db: D1Database, userId: string, deviceIds: readonly string[]): Promise<number> {
-  if (deviceIds.length === 0) return 0;
+/** POST /delete_devices: unknown IDs are ignored, as the spec asks. Returns how many existed and the last device-list position recorded. */
+export async function deleteDevices(
+  db: D1Database,
+  userId: string,
+  deviceIds: readonly string[],
+): Promise<{ readonly deleted: number; readonly position: number | undefined }> {
+  if (deviceIds.length === 0) return { deleted: 0, position: undefined };
   const unique = [...new Set(deviceIds)];
   const results = await db.batch(unique.flatMap((deviceId) => deleteDeviceStatements(db, userId, deviceId)));
-  return results.filter((r, i) => i % 3 === 2 && r.meta.changes === 1).length;
+  const deleted = results.filter((r, i) => i % DEVICE_DELETE_STATEMENTS === DEVICE_DELETE_STATEMENTS - 1 && r.meta.changes === 1).length;
+  const positions = unique
+    .map((_, n) => changePosition(results, n * DEVICE_DELETE_STATEMENTS + DEVICE_DELETE_CHANGE_INDEX))
+    .filter((p): p is number => p !== undefined);
+  return { deleted, position: positions.length === 0 ? undefined : Math.max(...positions) };
 }
 
-/** /logout/all, or a password change with logout_devices (then `exceptDeviceId` is the caller's device). */
-export async function deleteAllDevices(db: D1Database, userId: string, exceptDeviceId?: string): Promise<void> {
-  await db.batch(deleteAllDevicesStatements(db, userId, exceptDeviceId));
+/**
+ * /logout/all, or a password change with logout_devices (then `exceptDeviceId` is the caller's
+ * device). The value is the device-list position recorded when a deleted device had keys.
+ */
+export async function deleteAllDevices(db: D1Database, userId: string, exceptDeviceId?: string): Promise<number | undefined> {
+  const results = await db.batch(deleteAllDevicesStatements(db, userId, exceptDeviceId));
+  return changePosition(results, 0);
 }

@@ -7,6 +7,7 @@ import { mountAccountRoutes } from "./client/accounts-api";
 import { mountDirectoryRoutes } from "./client/directory/directory-api";
 import { mountEphemeralRoutes } from "./client/ephemeral/ephemeral-api";
 import { mountExtraRoutes } from "./client/extra/extra-api";
+import { mountKeysRoutes } from "./client/keys/keys-api";
 import { mountProfileRoutes } from "./client/profile/profile-api";
 import { mountPushRoutes } from "./client/push/push-api";
 import { mountEventRoutes } from "./client/events/events-api";
@@ -54,6 +55,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   mountEphemeralRoutes(app);
   mountExtraRoutes(app);
   mountAdminRoutes(app);
+  mountKeysRoutes(app);
   mountToDeviceRoutes(app);
   if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);
   app.onError(onError);

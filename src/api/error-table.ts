@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AccountError } from "../accounts/account-errors";
 import type { Rejection } from "../durable/room-client";
 import type { JsonObject } from "../protocol/json-value";
+import type { E2eeKeyError } from "../protocol/e2ee/key-error";
 import type { StrictJsonError } from "../protocol/strict-json";
 import type { ConfigError } from "../platform/config-error";
 import type { SigningKeyStoreError } from "../platform/signing-key-store";
@@ -57,6 +58,7 @@ const TABLE: {
   readonly PushRuleNotFound: Reasons<PushRuleNotFound>;
   readonly ProfileError: Reasons<ProfileError>;
   readonly EphemeralError: Reasons<EphemeralError>;
+  readonly E2eeKeyError: Reasons<E2eeKeyError>;
 } & {
   // Account errors carry a human-readable reason, so they map by tag alone and show the reason.
   readonly [Tag in AccountError["_tag"]]: Mapping;
@@ -147,6 +149,14 @@ const TABLE: {
     presence_hidden: { status: 403, errcode: "M_FORBIDDEN" },
     bad_json: BAD_JSON,
     invalid_param: INVALID_PARAM,
+  },
+  // The /keys routes (spec "End-to-end encryption" and /keys/device_signing/upload's 400 and 403 answers).
+  E2eeKeyError: {
+    bad_json: BAD_JSON,
+    invalid_param: INVALID_PARAM,
+    missing_param: { status: 400, errcode: "M_MISSING_PARAM" },
+    invalid_signature: { status: 400, errcode: "M_INVALID_SIGNATURE" },
+    forbidden: { status: 403, errcode: "M_FORBIDDEN" },
   },
   UserInUse: { status: 400, errcode: "M_USER_IN_USE" },
   InvalidUsername: { status: 400, errcode: "M_INVALID_USERNAME" },

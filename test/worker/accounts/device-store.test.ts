@@ -87,9 +87,9 @@ describe("device store", () => {
   it("deletes several devices, ignoring unknown IDs", async () => {
     const user = await makeUser();
     for (const id of ["D1", "D2", "D3"]) await login(user.userId, id);
-    expect(await deleteDevices(db, user.userId, ["D1", "D3", "NOPE", "D1"])).toBe(2);
+    expect(await deleteDevices(db, user.userId, ["D1", "D3", "NOPE", "D1"])).toEqual({ deleted: 2, position: undefined });
     expect((await listDevices(db, user.userId)).map((d) => d.deviceId)).toEqual(["D2"]);
-    expect(await deleteDevices(db, user.userId, [])).toBe(0);
+    expect(await deleteDevices(db, user.userId, [])).toEqual({ deleted: 0, position: undefined });
   });
 
   it("logs out everywhere, or everywhere but the caller's device", async () => {
