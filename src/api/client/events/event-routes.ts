@@ -72,8 +72,8 @@ const redact = authedRoute((c) =>
       redacts: eventIdParam(c),
       ...(reason === undefined ? {} : { reason }),
     });
-    // Read-your-writes: once the 200 is out, every read (the event, aggregations, the duplicate-annotation
-    // check that lets a taken-back reaction be sent again) shows the redacted form.
+    // Read-your-writes: once the 200 is out, every read of the read models (/event, /context, /messages,
+    // aggregations) shows the redacted form.
     yield* awaitProjection(c, sent.roomId, sent.lastSeq);
     return c.json({ event_id: sent.eventId });
   }),
