@@ -115,3 +115,81 @@ export async function recentReports(db: D1Database, limit: number, roomId?: stri
       : db.prepare(`SELECT * FROM reports WHERE room_id = ? ORDER BY received_ts DESC, id DESC LIMIT ?`).bind(roomId, limit);
   return (await statement.all<StoredReport>()).results;
 }
+
+/** A report as the admins see it: the stored row, its resolution, and the reported event's sender and content when known. */
+export interface AdminReport extends StoredReport {
+  /** When an admin resolved it; null while open. */
+  readonly resolved_ts: number | null;
+  readonly resolved_by: string | null;
+  /** The sender of the reported event (event reports whose event this server has). */
+  readonly sender: string | null;
+}
+
+export interface ReportQuery {
+  /** Only reports older than this one (its id: a `next_token` of a previous page). */
+  readonly before?: number;
+  readonly limit: number;
+  readonly roomId?: string;
+  /** Reports made by this user. */
+  readonly reporter?: string;
+  /** Reports about this user: user reports of them, or reports of an event they sent. */
+  readonly about?: string;
+  readonly resolved?: boolean;
+}
+
+export interface ReportPage {
+  readonly reports: readonly AdminReport[];
+  /** The id to pass as `before` for the next page; absent on the last page. */
+  readonly nextBefore?: number;
+}
+
+const ADMIN_COLUMNS = `r.id, r.kind, r.room_id, r.event_id, r.target_user_id, r.reporter, r.reason, r.score, r.received_ts,
+  r.resolved_ts, r.resolved_by, e.sender`;
+
+/**
+ * The reports matching every given filter, newest first (by id: the order they arrived in, which
+ * makes `before` a stable cursor while new reports come in).
+ */
+export async function listReports(db: D1Database, query: ReportQuery): Promise<ReportPage> {
+  const where: string[] = [];
+  const binds: (string | number)[] = [];
+  const add = (clause: string, ...values: (string | number)[]) => {
+    where.push(clause);
+    binds.push(...values);
+  };
+  if (query.before !== undefined) add("r.id < ?", query.before);
+  if (query.roomId !== undefined) add("r.room_id = ?", query.roomId);
+  if (query.reporter !== undefined) add("r.reporter = ?", query.reporter);
+  if (query.about !== undefined) add("(r.target_user_id = ? OR e.sender = ?)", query.about, query.about);
+  if (query.resolved !== undefined) add(query.resolved ? "r.resolved_ts IS NOT NULL" : "r.resolved_ts IS NULL");
+  const rows = (
+    await db
+      .prepare(
+        `SELECT ${ADMIN_COLUMNS} FROM reports r LEFT JOIN events e ON e.event_id = r.event_id
+         ${where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`} ORDER BY r.id DESC LIMIT ?`,
+      )
+      .bind(...binds, query.limit + 1)
+      .all<AdminReport>()
+  ).results;
+  const reports = rows.slice(0, query.limit);
+  const last = reports.at(-1);
+  return { reports, ...(rows.length > query.limit && last !== undefined ? { nextBefore: last.id } : {}) };
+}
+
+/** One report with the reported event's stored JSON (null when not an event report or the event is unknown here). */
+export async function getReport(db: D1Database, id: number): Promise<(AdminReport & { readonly event_json: string | null }) | undefined> {
+  const row = await db
+    .prepare(`SELECT ${ADMIN_COLUMNS}, e.event_json FROM reports r LEFT JOIN events e ON e.event_id = r.event_id WHERE r.id = ?`)
+    .bind(id)
+    .first<AdminReport & { event_json: string | null }>();
+  return row ?? undefined;
+}
+
+/** Marks a report resolved by `admin`; a resolved report keeps its first resolution. False when there is no such report. */
+export async function resolveReport(db: D1Database, id: number, admin: string, now: number): Promise<boolean> {
+  const [, found] = await db.batch([
+    db.prepare(`UPDATE reports SET resolved_ts = ?, resolved_by = ? WHERE id = ? AND resolved_ts IS NULL`).bind(now, admin, id),
+    db.prepare(`SELECT 1 AS one FROM reports WHERE id = ?`).bind(id),
+  ]);
+  return (found?.results.length ?? 0) > 0;
+}

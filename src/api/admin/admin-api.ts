@@ -3,6 +3,7 @@ import type { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { cors } from "../cors";
 import { registrationTokenRoutes } from "./registration-token-routes";
+import { reportAdminRoutes } from "./report-admin-routes";
 import { sharedSecretRegisterRoutes } from "./shared-secret-register";
 import { userAdminRoutes } from "./user-admin-routes";
 
@@ -12,4 +13,5 @@ export function mountAdminRoutes(app: Hono<AppEnv>): void {
   app.route("/_synapse/admin/v2/users", userAdminRoutes);
   app.route("/_synapse/admin/v1/registration_tokens", registrationTokenRoutes);
   app.route("/_synapse/admin/v1/register", sharedSecretRegisterRoutes);
+  app.route("/_synapse/admin/v1/reports", reportAdminRoutes);
 }
