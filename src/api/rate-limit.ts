@@ -20,7 +20,7 @@ export const LIMITER_UNAVAILABLE_RETRY_MS = 2_000;
 
 /** Who else besides the client IP a request is counted against. */
 export interface RateSubjects {
-  /** The authenticated user (message sending). */
+  /** The authenticated user (message sending, typing, receipts, presence). */
   readonly userId?: string;
   /** The account a login or UIA password attempt names, whether or not it exists. */
   readonly account?: string;
