@@ -38,13 +38,15 @@ export async function toDeviceForSync(
   db: D1Database,
   input: { readonly userId: string; readonly deviceId: string; readonly since: number },
 ): Promise<ToDeviceForSync> {
-  const [, headResult, rowsResult] = await db.batch([
-    db
-      .prepare(
-        `DELETE FROM to_device_inbox WHERE recipient_user = ?1 AND recipient_device = ?2 AND stream_pos <= ?3
-           AND ?3 <= (SELECT COALESCE(MAX(position), 0) FROM to_device_txns)`,
-      )
-      .bind(input.userId, input.deviceId, input.since),
+  // A token at 0 acknowledges nothing: the batch is then read-only.
+  const acknowledge = db
+    .prepare(
+      `DELETE FROM to_device_inbox WHERE recipient_user = ?1 AND recipient_device = ?2 AND stream_pos <= ?3
+         AND ?3 <= (SELECT COALESCE(MAX(position), 0) FROM to_device_txns)`,
+    )
+    .bind(input.userId, input.deviceId, input.since);
+  const results = await db.batch([
+    ...(input.since > 0 ? [acknowledge] : []),
     toDeviceHeadStatement(db),
     db
       .prepare(
@@ -55,6 +57,7 @@ export async function toDeviceForSync(
       )
       .bind(input.userId, input.deviceId, input.since, TO_DEVICE_PER_SYNC + 1),
   ]);
+  const [headResult, rowsResult] = results.slice(-2);
   const head = (headResult?.results[0] as { head: number } | undefined)?.head ?? 0;
   const rows = (rowsResult?.results ?? []) as InboxRow[];
   const delivered = rows.slice(0, TO_DEVICE_PER_SYNC);
