@@ -1,5 +1,6 @@
 // POST /keys/device_signing/upload and /keys/signatures/upload, and how /keys/query shows their results.
 import { describe, expect, it } from "vitest";
+import type { JsonObject } from "../../../src/protocol/json-value";
 import { passwordAuth } from "../api-accounts/support";
 import { type Call, crossSigningKey, deviceKeys, expectStatus, freshKey, keysApp, type Registered, type TestKey, users } from "./support";
 
@@ -10,7 +11,7 @@ interface CrossSigning {
   readonly master: TestKey;
   readonly selfSigning: TestKey;
   readonly userSigning: TestKey;
-  readonly body: Json;
+  readonly body: Record<string, JsonObject>;
 }
 
 function crossSigningBody(user: Registered): CrossSigning {
@@ -93,8 +94,8 @@ describe("POST /keys/signatures/upload", () => {
     await expectStatus(upload(bob!, bobKeys.body), 200);
 
     const signedDevice = aliceKeys.selfSigning.sign(device, alice!.userId);
-    const signedBobMaster = aliceKeys.userSigning.sign(bobKeys.body["master_key"] as Json, alice!.userId);
-    const signedOwnMaster = deviceKey.sign(aliceKeys.body["master_key"] as Json, alice!.userId, `ed25519:${alice!.deviceId}`);
+    const signedBobMaster = aliceKeys.userSigning.sign(bobKeys.body["master_key"] as JsonObject, alice!.userId);
+    const signedOwnMaster = deviceKey.sign(aliceKeys.body["master_key"] as JsonObject, alice!.userId, `ed25519:${alice!.deviceId}`);
     const res = await call("POST", "keys/signatures/upload", {
       token: alice!.accessToken,
       body: {
