@@ -10,7 +10,7 @@ import { MatrixError } from "./matrix-error";
 export type RateLimitKind = keyof RateLimits;
 
 /** Kinds counted per user only: authenticated, frequent traffic where a shared NAT is many clients. */
-const USER_ONLY: ReadonlySet<RateLimitKind> = new Set<RateLimitKind>(["typing", "receipt", "presence"]);
+const USER_ONLY: ReadonlySet<RateLimitKind> = new Set<RateLimitKind>(["typing", "receipt", "presence", "to_device"]);
 
 /** How long the limiter may take to answer before the request is refused. */
 export const LIMITER_TIMEOUT_MS = 2_000;

@@ -23,6 +23,8 @@ export interface RateLimits {
   readonly receipt?: RateRule;
   /** Setting one's presence, per user; unset: the default rule. */
   readonly presence?: RateRule;
+  /** Send-to-device requests, per user; unset: the default rule. */
+  readonly to_device?: RateRule;
 }
 
 /** The settings of accounts and authentication, a service of their own so other routes need not know them. */
@@ -105,6 +107,8 @@ export const DEFAULT_RATE_LIMITS: Required<RateLimits> = {
   // A receipt (and often a read marker) on every read: room to catch up on many rooms at once.
   receipt: { perSecond: 5, burst: 100 },
   presence: { perSecond: 0.5, burst: 20 },
+  // Key sharing sends a burst of to-device requests when a room gains devices; kept apart from room messages.
+  to_device: { perSecond: 10, burst: 100 },
 };
 
 /** Rate limiting is on unless RATE_LIMIT is exactly "off"; anything unreadable is an error, never "off". */

@@ -8,6 +8,7 @@ const tight: RateLimits = {
   typing: { perSecond: 0.001, burst: 2 },
   receipt: { perSecond: 0.001, burst: 2 },
   presence: { perSecond: 0.001, burst: 2 },
+  to_device: { perSecond: 0.001, burst: 2 },
 };
 
 const typingPath = (roomId: string, userId: string) => path(roomId, `typing/${encodeURIComponent(userId)}`);
@@ -47,6 +48,17 @@ describe("ephemeral rate limits", () => {
     await expectStatus(put(), 200);
     await expectStatus(put(), 429, "M_LIMIT_EXCEEDED");
     for (let i = 0; i < 3; i++) await expectStatus(call("GET", presencePath(alice.userId), { token: bob.accessToken }), 200);
+  });
+
+  it("limits send-to-device per user in a bucket of its own, apart from room messages", async () => {
+    const { alice, bob, roomId } = await sharedRoom(call);
+    const toDevice = (txn: string) =>
+      call("PUT", `sendToDevice/m.room_key_request/${txn}`, { token: alice.accessToken, body: { messages: { [bob.userId]: { "*": { n: txn } } } } });
+    await expectStatus(toDevice("t1"), 200);
+    await expectStatus(toDevice("t2"), 200);
+    await expectStatus(toDevice("t3"), 429, "M_LIMIT_EXCEEDED");
+    // Room messages count against their own rule.
+    await message(call, alice, roomId, "still talking");
   });
 });
 

@@ -28,7 +28,7 @@ const sendToDevice = authedRoute((c) =>
     const body = yield* readJsonObject(c.req.raw, { allowFloats: true });
     const parsed = parseSendToDeviceBody(body);
     if (!parsed.ok) return yield* Effect.fail(asRequestError(parsed.error));
-    yield* rateLimit(c, "message", { userId: me.userId });
+    yield* rateLimit(c, "to_device", { userId: me.userId });
     // Users of other servers would be reached over federation, which this server does not speak yet:
     // their messages are dropped.
     const { serverName } = yield* ServerConfig;
