@@ -10,9 +10,11 @@ import type { AppEnv } from "../app-env";
  * server that lists no version they know, which no user would accept.
  *
  * Modules of these versions still missing, which clients discover by their own requests (404
- * M_UNRECOGNIZED) rather than from this list: end-to-end keys and to-device messages, the content
- * repository (media), VoIP TURN servers, third-party invites, server-side key backup, spaces
- * hierarchy. Versions after v1.12 are left out until their changes are checked one by one.
+ * M_UNRECOGNIZED) rather than from this list: the content repository (media), VoIP TURN servers,
+ * third-party invites, server-side key backup (/room_keys), secret storage beyond account data.
+ * End-to-end keys (/keys/*) and to-device messages are served for local users only: keys of users
+ * on other servers answer as `failures` until federation exists. Versions after v1.12 are left out
+ * until their changes are checked one by one.
  */
 export const SUPPORTED_SPEC_VERSIONS: readonly string[] = [
   "v1.1",
