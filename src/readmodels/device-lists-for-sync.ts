@@ -19,7 +19,10 @@ export interface DeviceLists {
   readonly left: string[];
 }
 
-/** Users joined, at each of two room-event positions, to a room the user was joined to then. */
+/**
+ * Users joined, at each of two room-event positions, to a room the user was joined to then; only
+ * users in the JSON list ?4 (and the user), or everyone when ?4 is NULL.
+ */
 const SHARED_USERS_SQL = `
 WITH points(tag, pos) AS (VALUES ('now', ?2), ('then', ?3)),
 my_rooms AS (SELECT room_id FROM memberships WHERE user_id = ?1),
@@ -28,6 +31,7 @@ latest AS (
   FROM points p
   JOIN state_changes sc ON sc.type = 'm.room.member' AND sc.stream_pos <= p.pos
   WHERE sc.room_id IN (SELECT room_id FROM my_rooms)
+    AND (?4 IS NULL OR sc.state_key = ?1 OR sc.state_key IN (SELECT value FROM json_each(?4)))
   GROUP BY p.tag, sc.room_id, sc.state_key
 ),
 joined AS (
@@ -53,39 +57,53 @@ interface SharedRow {
 export const deviceListHeadStatement = (db: D1Database): D1PreparedStatement =>
   db.prepare("SELECT COALESCE(MAX(stream_pos), 0) AS head FROM device_list_changes");
 
+/** Users with a device-list change in the range who are the user or share a joined room with them now. */
+const CHANGED_ROOM_MATES_SQL = `
+SELECT DISTINCT c.user_id AS user_id FROM device_list_changes c
+WHERE c.stream_pos > ?2 AND (?3 IS NULL OR c.stream_pos <= ?3)
+  AND (c.user_id = ?1 OR EXISTS (
+    SELECT 1 FROM memberships mine JOIN memberships theirs ON theirs.room_id = mine.room_id
+    WHERE mine.user_id = ?1 AND mine.membership = 'join' AND theirs.user_id = c.user_id AND theirs.membership = 'join'))`;
+
+/** Whose membership changed, between two room-event positions, in a room the user has any membership of. */
+const MEMBER_CHANGES_SQL = `
+SELECT DISTINCT sc.state_key AS user_id FROM memberships m
+JOIN state_changes sc ON sc.room_id = m.room_id AND sc.stream_pos > ?2 AND sc.stream_pos <= ?3 AND sc.type = 'm.room.member'
+WHERE m.user_id = ?1`;
+
+const userIds = (result: D1Result | undefined): string[] => ((result?.results ?? []) as { user_id: string }[]).map((r) => r.user_id);
+
 /**
  * The answer between device-list positions `since` (exclusive) and `until` (inclusive; undefined:
  * the stream's head) and room-event positions `sincePdu` and `pduPosition`. Shared by /sync and
- * GET /keys/changes. One D1 round trip.
+ * GET /keys/changes. One D1 round trip, and a second only when memberships changed in the
+ * user's rooms in between (then the sharing of just the users whose membership changed is compared
+ * at both positions, or of everyone when it was the user's own).
  */
 export async function deviceListChanges(
   db: D1Database,
   input: { userId: string; since: number; until: number | undefined; sincePdu: number | undefined; pduPosition: number },
 ): Promise<DeviceLists> {
-  const thenPdu = input.sincePdu ?? input.pduPosition;
-  const [headResult, sharedResult, changersResult] = await db.batch([
+  const memberChangesToo = input.sincePdu !== undefined && input.sincePdu < input.pduPosition;
+  const [headResult, changersResult, memberChangesResult] = await db.batch([
     deviceListHeadStatement(db),
-    db.prepare(SHARED_USERS_SQL).bind(input.userId, input.pduPosition, thenPdu),
-    db
-      .prepare(
-        "SELECT DISTINCT user_id FROM device_list_changes WHERE stream_pos > ?1 AND (?2 IS NULL OR stream_pos <= ?2) ORDER BY user_id",
-      )
-      .bind(input.since, input.until ?? null),
+    db.prepare(CHANGED_ROOM_MATES_SQL).bind(input.userId, input.since, input.until ?? null),
+    ...(memberChangesToo ? [db.prepare(MEMBER_CHANGES_SQL).bind(input.userId, input.sincePdu, input.pduPosition)] : []),
   ]);
   const head = (headResult?.results[0] as { head: number } | undefined)?.head ?? 0;
-  const shared = (sharedResult?.results ?? []) as SharedRow[];
-  const changers = new Set(((changersResult?.results ?? []) as { user_id: string }[]).map((r) => r.user_id));
-
-  const sharedNow = new Set(shared.filter((r) => r.now_shared === 1).map((r) => r.user_id));
-  sharedNow.add(input.userId);
-  const sharedThen = new Set(shared.filter((r) => r.then_shared === 1).map((r) => r.user_id));
-  sharedThen.add(input.userId);
-
-  const changed = new Set<string>();
-  for (const user of sharedNow) {
-    if (changers.has(user) || !sharedThen.has(user)) changed.add(user);
+  const changed = new Set(userIds(changersResult));
+  const left: string[] = [];
+  const candidates = userIds(memberChangesResult);
+  if (candidates.length > 0 && input.sincePdu !== undefined) {
+    // The user's own join or leave changes whom they share rooms with: compare everyone.
+    const only = candidates.includes(input.userId) ? null : JSON.stringify(candidates);
+    const { results } = await db.prepare(SHARED_USERS_SQL).bind(input.userId, input.pduPosition, input.sincePdu, only).all<SharedRow>();
+    for (const row of results) {
+      if (row.user_id === input.userId) continue;
+      if (row.now_shared === 1 && row.then_shared !== 1) changed.add(row.user_id);
+      if (row.then_shared === 1 && row.now_shared !== 1) left.push(row.user_id);
+    }
   }
-  const left = [...sharedThen].filter((user) => !sharedNow.has(user));
   return { position: input.until ?? head, changed: [...changed].sort(), left: left.sort() };
 }
 

@@ -52,6 +52,24 @@ describe("deviceListsForSync", () => {
     expect(again.left).toEqual([]);
   });
 
+  it("the user's own join reports the room's members as changed, their own leave reports them as left", async () => {
+    const [me, host, other] = ["@dlme:test", "@dlhost:test", "@dlother:test"];
+    const room = logs.room("!dl3:test").create(host);
+    await project([...room.entries, room.member(other, "join")]);
+    const since = await change(host);
+    const beforeJoin = await pduHead();
+    await project([room.member(me, "join")]);
+    const joined = await deviceListsForSync(env.DB, { userId: me, since, sincePdu: beforeJoin, pduPosition: await pduHead() });
+    expect(joined.changed).toEqual([host, other].sort());
+    expect(joined.left).toEqual([]);
+
+    const beforeLeave = await pduHead();
+    await project([room.member(me, "leave")]);
+    const left = await deviceListsForSync(env.DB, { userId: me, since: joined.position, sincePdu: beforeLeave, pduPosition: await pduHead() });
+    expect(left.changed).toEqual([]);
+    expect(left.left).toEqual([host, other].sort());
+  });
+
   it("a user sharing no room still sees their own changes", async () => {
     const since = await change("@dl-alone:test");
     await change("@dl-alone:test");
