@@ -9,7 +9,7 @@ import type { StartedServer } from "./started-server";
 /** Paths whose traffic the log keeps in full; /sync keeps only its crypto fields. */
 const CRYPTO_PATH = /\/(keys\/|sendToDevice\/|login|devices)/;
 const SYNC_CRYPTO_FIELDS = ["to_device", "device_lists", "device_one_time_keys_count", "device_unused_fallback_key_types"] as const;
-const MAX_BODY = 4000;
+const MAX_BODY = 2500;
 
 export interface LoggedExchange {
   readonly at: string;
