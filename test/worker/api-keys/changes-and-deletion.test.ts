@@ -34,6 +34,16 @@ describe("GET /keys/changes", () => {
     expect(await changes(alice!.accessToken, afterUpload, later)).toEqual({ changed: [stranger!.userId], left: [carol!.userId] });
   });
 
+  it("counts renaming a device with keys as a change (queries show its name)", async () => {
+    const [alice, bob] = await users(call, 2);
+    const roomId = await createRoom(call, alice!, { preset: "public_chat" });
+    await expectStatus(call("POST", path(roomId, "join"), { token: bob!.accessToken, body: {} }), 200);
+    await uploadKeys(call, bob!);
+    const from = await currentToken();
+    await expectStatus(call("PUT", `devices/${bob!.deviceId}`, { token: bob!.accessToken, body: { display_name: "Bob's laptop" } }), 200);
+    expect((await changes(alice!.accessToken, from, await currentToken())).changed).toEqual([bob!.userId]);
+  });
+
   it("refuses missing or malformed tokens and callers without a token", async () => {
     const [alice] = await users(call, 1);
     const token = await currentToken();
