@@ -37,8 +37,8 @@ function allowedSigner(requester: string, targetUserId: string, target: Signatur
 
 /**
  * The new signatures by `requester` on `uploaded` that verify with a key allowed to sign it.
- * Signatures the stored key already carries are not new; a new one that does not verify, or an
- * object that is not the stored key, fails the whole key.
+ * Signatures the stored key already carries are not new (none new: nothing to store); a new one
+ * that does not verify, or an object that is not the stored key, fails the whole key.
  */
 export function acceptedSignatures(
   requester: string,
@@ -54,7 +54,8 @@ export function acceptedSignatures(
   const fresh = signaturesOf(uploaded).filter(
     (s) => s.signerUserId === requester && !known.has(`${s.signerUserId}\u0000${s.signerKeyId}\u0000${s.signature}`),
   );
-  if (fresh.length === 0) return fail("M_INVALID_SIGNATURE", "No new signature by the uploading user");
+  // Nothing new (a retry, or the key as stored): nothing to store, and nothing wrong.
+  if (fresh.length === 0) return ok([]);
   for (const s of fresh) {
     const publicKey = allowedSigner(requester, targetUserId, target, signer, s.signerKeyId);
     if (publicKey === undefined) return fail("M_INVALID_SIGNATURE", `${s.signerKeyId} may not sign this key`);

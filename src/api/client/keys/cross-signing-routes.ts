@@ -112,6 +112,7 @@ export const crossSigningRoutes = new Hono<AuthedEnv>()
               (failures[userId] ??= {})[keyId] = { errcode: accepted.error.errcode, error: accepted.error.error };
               continue;
             }
+            if (accepted.value.length === 0) continue;
             statements.push(putSignaturesStatement(db, userId, keyId, accepted.value));
             // Signatures by the owner's keys are everyone's news; a user-signing signature only the signer sees.
             changedUsers.add(userId === requester ? userId : requester);

@@ -135,6 +135,8 @@ describe("signature upload", () => {
     expect(failure(acceptedSignatures(ALICE, ALICE, forged, { kind: "device", json: stored }, signer))).toBe("M_INVALID_SIGNATURE");
     expect(failure(acceptedSignatures(ALICE, ALICE, ssk.sign({ ...stored, algorithms: [] }, ALICE), { kind: "device", json: stored }, signer))).toBe("M_INVALID_PARAM");
     expect(failure(acceptedSignatures(ALICE, ALICE, stored, undefined, signer))).toBe("M_NOT_FOUND");
+    // The stored key sent back as it is: nothing new, nothing wrong.
+    expect(acceptedSignatures(ALICE, ALICE, stored, { kind: "device", json: stored }, signer)).toEqual({ ok: true, value: [] });
     const bob = crossSigningKey(BOB, "master", bobMaster);
     expect(failure(acceptedSignatures(ALICE, BOB, ssk.sign(bob, ALICE), { kind: "master", json: bob }, signer))).toBe("M_INVALID_SIGNATURE");
   });
