@@ -1,4 +1,5 @@
 // Device identity keys (e2e_device_keys): what /keys/upload stores and /keys/query reads.
+import { deviceEd25519Key } from "../protocol/e2ee/device-keys";
 import { isJsonObject, type JsonObject } from "../protocol/json-value";
 import { parseStrictJson } from "../protocol/strict-json";
 
@@ -60,12 +61,13 @@ export async function existingUsers(db: D1Database, userIds: readonly string[]):
 /** Each of the user's devices' ed25519 keys, by device ID (the keys a user's master key may be signed with). */
 export async function deviceSigningKeys(db: D1Database, userId: string): Promise<Map<string, string>> {
   const { results } = await db
-    .prepare(
-      "SELECT device_id, json_extract(key_json, '$.keys.\"ed25519:' || device_id || '\"') AS ed25519 FROM e2e_device_keys WHERE user_id = ?",
-    )
+    .prepare("SELECT device_id, key_json FROM e2e_device_keys WHERE user_id = ?")
     .bind(userId)
-    .all<{ device_id: string; ed25519: unknown }>();
+    .all<{ device_id: string; key_json: string }>();
   const keys = new Map<string, string>();
-  for (const r of results) if (typeof r.ed25519 === "string") keys.set(r.device_id, r.ed25519);
+  for (const r of results) {
+    const key = deviceEd25519Key(storedObject(r.key_json));
+    if (key !== undefined) keys.set(r.device_id, key);
+  }
   return keys;
 }
