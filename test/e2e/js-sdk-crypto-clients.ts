@@ -16,6 +16,7 @@ export interface LoggedExchange {
   readonly who: string;
   readonly method: string;
   readonly path: string;
+  /** The whole request body (the file gets it clipped). */
   readonly request?: string;
   readonly status: number;
   readonly response: string;
@@ -57,7 +58,7 @@ export class HttpLog {
         who,
         method,
         path: `${url.pathname}${params.size > 0 ? `?${params.toString()}` : ""}`,
-        ...(typeof init?.body === "string" ? { request: clip(redactPassword(init.body)) } : {}),
+        ...(typeof init?.body === "string" ? { request: redactPassword(init.body) } : {}),
         status: response.status,
         response: clip(shown),
       };
@@ -65,7 +66,7 @@ export class HttpLog {
       appendFileSync(
         this.file,
         `${exchange.at} ${who} ${method} ${exchange.path} -> ${exchange.status}\n` +
-          (exchange.request !== undefined ? `  request:  ${exchange.request}\n` : "") +
+          (exchange.request !== undefined ? `  request:  ${clip(exchange.request)}\n` : "") +
           `  response: ${exchange.response}\n`,
       );
       return response;

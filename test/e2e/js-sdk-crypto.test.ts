@@ -7,7 +7,7 @@ import path from "node:path";
 import { type MatrixClient, MatrixError, MsgType, Preset } from "matrix-js-sdk";
 import type { AuthDict } from "matrix-js-sdk/lib/interactive-auth.js";
 import type { RoomMessageEventContent } from "matrix-js-sdk/lib/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Account, PASSWORD, register, roomOf, startSyncing, stopAllClients, waitFor } from "./js-sdk-clients";
 import { cryptoClientFor, decryptedEvent, HttpLog, loginNewDevice } from "./js-sdk-crypto-clients";
 import { killAll, startServer, type StartedServer } from "./started-server";
@@ -36,11 +36,16 @@ beforeAll(async () => {
   bob = await startSyncing(await cryptoClientFor(server, bobAccount, log, "bob"));
 }, 120_000);
 
+let anyFailed = false;
+afterEach((context) => {
+  if (context.task.result?.state === "fail") anyFailed = true;
+});
+
 afterAll(async () => {
   stopAllClients();
   await killAll();
   // Keep the HTTP log of a failed run for the report; a clean run leaves nothing behind.
-  if (log !== undefined && log.failures().length > 0) console.warn(`crypto HTTP log kept at ${log.file}`);
+  if (anyFailed && log !== undefined) console.warn(`crypto HTTP log kept at ${log.file}`);
   else rmSync(dir, { recursive: true, force: true });
 });
 
@@ -165,7 +170,40 @@ describe("matrix-js-sdk end-to-end encryption", () => {
     const { event_id: fromPhoneId } = await phone.sendMessage(roomId, text("sent from my phone"));
     const atAlice = await step("alice decrypts the phone's message", () => decryptedEvent(alice, roomId, fromPhoneId, WAIT));
     expect(atAlice.getClearContent()?.["body"]).toBe("sent from my phone");
-    phone.stopClient();
+    // Bob's laptop learns of his own new device (device_lists.changed names the user himself) and shares with it.
+    await step("bob's laptop to learn his own new device", () =>
+      waitFor(async () => (await devicesSeenBy(bob, bobAccount.userId)).includes(phoneAccount.deviceId), WAIT, "bob's phone in his laptop's crypto"),
+    );
+    const { event_id: fromLaptopId } = await bob.sendMessage(roomId, text("note to self"));
+    const selfNote = await step("bob's phone decrypts what his laptop sent", () => decryptedEvent(phone, roomId, fromLaptopId, WAIT));
+    expect(selfNote.getClearContent()?.["body"]).toBe("note to self");
+
+    // Bob signs the phone out: the device and its keys go, and alice's client drops it from bob's devices.
+    await phone.logout(true);
+    const loggedOutAt = Date.now();
+    await step("alice's client to drop bob's signed-out phone", () =>
+      waitFor(async () => !(await devicesSeenBy(alice, bobAccount.userId)).includes(phoneAccount.deviceId), WAIT, "bob's phone gone from alice's crypto"),
+    );
+    console.info(`alice's client dropped bob's phone ${Date.now() - loggedOutAt} ms after the logout`);
+    expect(await devicesSeenBy(alice, bobAccount.userId)).toEqual([bobAccount.deviceId]);
+  });
+
+  it("alice messages bob in a new encrypted room while he is only invited; once he joins he reads it", async () => {
+    const { room_id: dmId } = await alice.createRoom({
+      preset: Preset.TrustedPrivateChat,
+      is_direct: true,
+      invite: [bobAccount.userId],
+      initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: MEGOLM } }],
+    });
+    const aliceDm = await roomOf(alice, dmId, WAIT);
+    await waitFor(() => aliceDm.getMember(bobAccount.userId)?.membership === "invite", WAIT, "alice to see bob invited");
+    await waitFor(() => alice.getCrypto()!.isEncryptionEnabledInRoom(dmId), WAIT, "the DM encrypted in alice's crypto");
+    // History visibility "shared": the room key goes to invited members too.
+    const { event_id: firstId } = await step("alice writes before bob joins", () => alice.sendMessage(dmId, text("are you there?")));
+    await roomOf(bob, dmId, WAIT);
+    await bob.joinRoom(dmId);
+    const first = await step("bob decrypts the message sent while he was invited", () => decryptedEvent(bob, dmId, firstId, WAIT));
+    expect(first.getClearContent()?.["body"]).toBe("are you there?");
   });
 
   it("bob bootstraps cross-signing with his password; alice's client sees his cross-signing keys and his signed device", async () => {
@@ -215,7 +253,55 @@ describe("matrix-js-sdk end-to-end encryption", () => {
         "bob's device signed by his self-signing key in alice's view",
       ),
     );
-    // The spec lets a server skip user-interactive auth for a user's first cross-signing keys; either is fine here.
-    console.info(`cross-signing upload asked for user-interactive auth: ${askedForAuth}`);
+    // The spec lets a server skip user-interactive auth for a user's first cross-signing keys.
+    expect(askedForAuth).toBe(false);
+  });
+
+  it("bob resets his cross-signing identity: the server asks for his password, and alice's client sees the identity change", async () => {
+    const before = await alice.getCrypto()!.getUserVerificationStatus(bobAccount.userId);
+    expect(before.needsUserApproval).toBe(false);
+    const oldMaster = await bob.getCrypto()!.getCrossSigningKeyId();
+    let challenged = 0;
+    await step("bob replaces his cross-signing keys", () =>
+      bob.getCrypto()!.bootstrapCrossSigning({
+        setupNewCrossSigning: true,
+        authUploadDeviceSigningKeys: async (makeRequest) => {
+          try {
+            await makeRequest(null);
+          } catch (error) {
+            if (!(error instanceof MatrixError) || error.httpStatus !== 401) throw error;
+            challenged++;
+            expect(error.data["flows"]).toEqual(expect.arrayContaining([{ stages: ["m.login.password"] }]));
+            await makeRequest({
+              type: "m.login.password",
+              identifier: { type: "m.id.user", user: bobAccount.userId },
+              password: PASSWORD,
+              session: error.data["session"] as string,
+            });
+          }
+        },
+      }),
+    );
+    // Replacing a master key is user-interactive (spec: POST /keys/device_signing/upload).
+    expect(challenged).toBe(1);
+    const newMaster = await bob.getCrypto()!.getCrossSigningKeyId();
+    expect(newMaster).not.toBe(oldMaster);
+    await step("alice's client to see bob's new identity", () =>
+      waitFor(async () => (await alice.getCrypto()!.getUserVerificationStatus(bobAccount.userId)).needsUserApproval, WAIT, "alice's crypto to flag bob's changed identity"),
+    );
+    await step("alice to see bob's device signed by his new self-signing key", () =>
+      waitFor(
+        async () => (await alice.getCrypto()!.getDeviceVerificationStatus(bobAccount.userId, bobAccount.deviceId))?.signedByOwner,
+        WAIT,
+        "bob's device signed by his new self-signing key in alice's view",
+      ),
+    );
+  });
+
+  it("each device kept a fallback key on the server, as /sync's device_unused_fallback_key_types asked", () => {
+    // The client uploads a fallback key once a sync reports none unused; the log holds every /keys/upload.
+    const uploadedFallback = (who: string) =>
+      log.exchanges.some((e) => e.who === who && e.path.endsWith("/keys/upload") && e.status === 200 && /"fallback_keys":\{"signed_curve25519:/.test(e.request ?? ""));
+    expect(["alice", "bob"].filter(uploadedFallback)).toEqual(["alice", "bob"]);
   });
 });
