@@ -135,6 +135,7 @@ export function readAuthConfig(env: AuthVars): Effect.Effect<AuthConfigShape, Co
       typing: DEFAULT_RATE_LIMITS.typing,
       receipt: DEFAULT_RATE_LIMITS.receipt,
       presence: DEFAULT_RATE_LIMITS.presence,
+      to_device: DEFAULT_RATE_LIMITS.to_device,
     };
     return { rateLimits, registrationSharedSecret };
   });

@@ -3,6 +3,7 @@ import { Effect, Schema } from "effect";
 import { Hono } from "hono";
 import { accountError } from "../../accounts/account-errors";
 import { deleteAllDevices } from "../../accounts/device-store";
+import { announceDeviceListChange } from "../device-list-announce";
 import { registrationLocalpart } from "../../accounts/localpart";
 import { hashPassword } from "../../accounts/password-hash";
 import { createUser, deactivateUser, getUser, setPasswordHash, setUserFlags, type UserRecord } from "../../accounts/user-store";
@@ -111,7 +112,7 @@ export const userAdminRoutes = new Hono<AuthedEnv>()
             const set = yield* Effect.promise(() => setPasswordHash(db, userId, passwordHash));
             if (!set.ok) return yield* Effect.fail(set.error);
             if (body.logout_devices !== false) {
-              yield* Effect.promise(() => deleteAllDevices(db, userId));
+              yield* announceDeviceListChange(c, yield* Effect.promise(() => deleteAllDevices(db, userId)));
               yield* Effect.promise(() => deletePushersExceptDevice(db, userId));
               forgetTokensOf(db, userId);
             }

@@ -23,4 +23,21 @@ describe("device-list changes and /sync", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect((res.body["device_lists"] as { changed?: string[] } | undefined)?.changed).toContain(bob!.userId);
   });
+
+  it("wake a waiting /sync of a room-mate when a device with keys logs out", async () => {
+    const [alice, bob] = await users(call, 2);
+    const roomId = await createRoom(call, alice!, { preset: "public_chat" });
+    await expectStatus(call("POST", path(roomId, "join"), { token: bob!.accessToken, body: {} }), 200);
+    await uploadKeys(call, bob!);
+    const first = await call("GET", "sync?timeout=0", { token: alice!.accessToken });
+    const caughtUp = await call("GET", `sync?timeout=0&since=${first.body["next_batch"] as string}`, { token: alice!.accessToken });
+    const since = caughtUp.body["next_batch"] as string;
+    const started = Date.now();
+    const polled = call("GET", `sync?timeout=20000&since=${since}`, { token: alice!.accessToken });
+    await new Promise((r) => setTimeout(r, 200));
+    await expectStatus(call("POST", "logout", { token: bob!.accessToken, body: {} }), 200);
+    const res = await polled;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((res.body["device_lists"] as { changed?: string[] } | undefined)?.changed).toContain(bob!.userId);
+  });
 });

@@ -2,6 +2,7 @@
 import { Effect, Schema } from "effect";
 import { Hono } from "hono";
 import { deleteAllDevices } from "../../../accounts/device-store";
+import { announceDeviceListChange } from "../../device-list-announce";
 import { deletePushersExceptDevice } from "../../../readmodels/pusher-store";
 import { hashPassword } from "../../../accounts/password-hash";
 import { deactivateUser, setPasswordHash } from "../../../accounts/user-store";
@@ -62,7 +63,7 @@ export const accountRoutes = new Hono<AuthedEnv>()
         if (!set.ok) return yield* Effect.fail(set.error);
         // The spec's default: every other device is logged out; the caller's own session stays.
         if (body.logout_devices !== false) {
-          yield* Effect.promise(() => deleteAllDevices(db, me.userId, me.deviceId));
+          yield* announceDeviceListChange(c, yield* Effect.promise(() => deleteAllDevices(db, me.userId, me.deviceId)));
           forgetTokensOf(db, me.userId, { except: me.deviceId });
           // The logged-out devices' pushers go with them.
           yield* Effect.promise(() => deletePushersExceptDevice(db, me.userId, me.deviceId));

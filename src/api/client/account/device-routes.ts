@@ -3,6 +3,7 @@ import { Effect, Schema } from "effect";
 import { Hono } from "hono";
 import { accountError } from "../../../accounts/account-errors";
 import { deleteDevice, deleteDevices, type DeviceRecord, getDevice, listDevices, setDeviceDisplayName } from "../../../accounts/device-store";
+import { announceDeviceListChange } from "../../device-list-announce";
 import type { JsonObject } from "../../../protocol/json-value";
 import { deletePushersOfDevices } from "../../../readmodels/pusher-store";
 import { forgetTokensOf } from "../../access-token-cache";
@@ -73,6 +74,7 @@ export const deviceRoutes = new Hono<AuthedEnv>()
         }
         const set = yield* Effect.promise(() => setDeviceDisplayName(db, userId, deviceId, body.display_name ?? null));
         if (!set.ok) return yield* Effect.fail(set.error);
+        yield* announceDeviceListChange(c, set.value);
         return c.json({});
       }),
     ),
@@ -102,6 +104,7 @@ export const deviceRoutes = new Hono<AuthedEnv>()
         forgetTokensOf(db, userId, { only: deviceId });
         yield* Effect.promise(() => deletePushersOfDevices(db, userId, [deviceId]));
         if (!deleted.ok) return yield* Effect.fail(deleted.error);
+        yield* announceDeviceListChange(c, deleted.value);
         return c.json({});
       }),
     ),
@@ -118,7 +121,8 @@ export const deviceRoutes = new Hono<AuthedEnv>()
         if (!uia.done) return c.json(uia.challenge, 401);
         const db = c.env.DB;
         // Unknown IDs are ignored, as the spec asks.
-        yield* Effect.promise(() => deleteDevices(db, userId, body.devices));
+        const deleted = yield* Effect.promise(() => deleteDevices(db, userId, body.devices));
+        yield* announceDeviceListChange(c, deleted.position);
         for (const deviceId of body.devices) forgetTokensOf(db, userId, { only: deviceId });
         yield* Effect.promise(() => deletePushersOfDevices(db, userId, body.devices));
         return c.json({});

@@ -2,6 +2,7 @@
 import { Effect, Schema } from "effect";
 import { Hono } from "hono";
 import { deleteAllDevices, deleteDevice } from "../../../accounts/device-store";
+import { announceDeviceListChange } from "../../device-list-announce";
 import { deletePushersExceptDevice, deletePushersOfDevices } from "../../../readmodels/pusher-store";
 import { createSession, refreshSession } from "../../../accounts/token-store";
 import { parseDeviceId } from "../../../protocol/identifiers/device-id";
@@ -113,7 +114,8 @@ export const logoutRoutes = new Hono<AuthedEnv>()
         const me = c.var.requester;
         yield* readJsonObject(c.req.raw, { emptyAsObject: true });
         // The device goes with its token (spec); it may already be gone, which changes nothing.
-        yield* Effect.promise(() => deleteDevice(c.env.DB, me.userId, me.deviceId));
+        const deleted = yield* Effect.promise(() => deleteDevice(c.env.DB, me.userId, me.deviceId));
+        if (deleted.ok) yield* announceDeviceListChange(c, deleted.value);
         forgetTokensOf(c.env.DB, me.userId, { only: me.deviceId });
         // Pushers set with this token go with it.
         yield* Effect.promise(() => deletePushersOfDevices(c.env.DB, me.userId, [me.deviceId]));
@@ -128,7 +130,7 @@ export const logoutRoutes = new Hono<AuthedEnv>()
       Effect.gen(function* () {
         const me = c.var.requester;
         yield* readJsonObject(c.req.raw, { emptyAsObject: true });
-        yield* Effect.promise(() => deleteAllDevices(c.env.DB, me.userId));
+        yield* announceDeviceListChange(c, yield* Effect.promise(() => deleteAllDevices(c.env.DB, me.userId)));
         forgetTokensOf(c.env.DB, me.userId);
         yield* Effect.promise(() => deletePushersExceptDevice(c.env.DB, me.userId));
         return c.json({});

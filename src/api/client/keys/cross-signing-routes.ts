@@ -14,7 +14,8 @@ import { isJsonObject, type JsonObject } from "../../../protocol/json-value";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { readJsonObject } from "../../json-body";
 import { PASSWORD, userInteractiveAuth } from "../auth/user-interactive-auth";
-import { announceDeviceListChange, orFail } from "./keys-request";
+import { announceDeviceListChange } from "../../device-list-announce";
+import { orFail } from "./keys-request";
 
 const FIELDS: readonly (readonly [string, CrossSigningUsage])[] = [
   ["master_key", "master"],

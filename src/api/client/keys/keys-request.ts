@@ -1,11 +1,10 @@
-// Shared steps of the /keys routes: failing with a key error, announcing device-list changes, local users.
+// Shared steps of the /keys routes: failing with a key error, optional object fields, local users.
 import { Effect } from "effect";
 import type { Context } from "hono";
 import type { E2eeKeyError } from "../../../protocol/e2ee/key-error";
 import { e2eeKeyError } from "../../../protocol/e2ee/key-error";
 import { isJsonObject, type JsonObject, type JsonValue } from "../../../protocol/json-value";
 import type { Result } from "../../../protocol/result";
-import { syncNotifierClient } from "../../../durable/sync-notifier-client";
 import type { AuthedEnv } from "../../auth-middleware";
 
 export const orFail = <T>(result: Result<T, E2eeKeyError>): Effect.Effect<T, E2eeKeyError> =>
@@ -16,19 +15,6 @@ export function optionalObject(body: JsonObject, field: string): Effect.Effect<J
   const value: JsonValue | undefined = body[field];
   if (value === undefined) return Effect.succeed(undefined);
   return isJsonObject(value) ? Effect.succeed(value) : Effect.fail(e2eeKeyError("bad_json", `${field} must be an object`));
-}
-
-/**
- * Wakes long-polling /syncs after a device-list change committed at `position`. The change is
- * committed already, so a notifier failure must not fail the request: waiting syncs then see it at their timeout.
- */
-export function announceDeviceListChange(c: Context<AuthedEnv>, position: number | undefined): Effect.Effect<void> {
-  if (position === undefined) return Effect.void;
-  return Effect.promise(() =>
-    syncNotifierClient(c.env.SYNC_NOTIFIER)
-      .advance("device_lists", position)
-      .catch((e: unknown) => console.warn(`device_lists: notifier advance failed: ${String(e)}`)),
-  );
 }
 
 /** The server part of a user ID (everything after the first colon). */

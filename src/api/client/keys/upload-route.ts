@@ -10,7 +10,8 @@ import { newOneTimeKeys, parseFallbackKeys, parseKeyMap, type UploadedKey } from
 import { oneTimeKeyCounts } from "../../../readmodels/one-time-key-counts";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { readJsonObject } from "../../json-body";
-import { announceDeviceListChange, optionalObject, orFail } from "./keys-request";
+import { announceDeviceListChange } from "../../device-list-announce";
+import { optionalObject, orFail } from "./keys-request";
 
 export const uploadKeysRoutes = new Hono<AuthedEnv>().post(
   "/keys/upload",
