@@ -5,10 +5,18 @@ import { rmSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type MatrixClient, MatrixError, MsgType, Preset } from "matrix-js-sdk";
+import {
+  CryptoEvent,
+  type ShowSasCallbacks,
+  type VerificationRequest,
+  VerificationPhase,
+  type Verifier,
+  VerifierEvent,
+} from "matrix-js-sdk/lib/crypto-api/index.js";
 import type { AuthDict } from "matrix-js-sdk/lib/interactive-auth.js";
 import type { RoomMessageEventContent } from "matrix-js-sdk/lib/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Account, PASSWORD, register, roomOf, startSyncing, stopAllClients, waitFor } from "./js-sdk-clients";
+import { type Account, PASSWORD, register, roomOf, startSyncing, stopAllClients, waitFor, withTimeout } from "./js-sdk-clients";
 import { cryptoClientFor, decryptedEvent, HttpLog, loginNewDevice } from "./js-sdk-crypto-clients";
 import { killAll, startServer, type StartedServer } from "./started-server";
 
@@ -125,13 +133,10 @@ describe("matrix-js-sdk end-to-end encryption", () => {
       );
     }
     const { event_id: helloId } = await step("alice sends an encrypted message", () => alice.sendMessage(roomId, text("the eagle lands at noon")));
-    // What the server stored and serves is ciphertext.
-    const raw = await alice.fetchRoomEvent(roomId, helloId);
-    expect(raw.type).toBe("m.room.encrypted");
-    expect(raw.content?.["algorithm"]).toBe(MEGOLM);
-    expect(JSON.stringify(raw)).not.toContain("eagle");
-
     const atBob = await step("bob decrypts alice's message", () => decryptedEvent(bob, roomId, helloId, WAIT));
+    // What the server served bob's sync is ciphertext.
+    expect(atBob.getWireContent()["algorithm"]).toBe(MEGOLM);
+    expect(JSON.stringify(atBob.getWireContent())).not.toContain("eagle");
     expect(atBob.getType()).toBe("m.room.message");
     expect(atBob.getClearContent()?.["body"]).toBe("the eagle lands at noon");
     expect(atBob.getSender()).toBe(aliceAccount.userId);
@@ -296,6 +301,67 @@ describe("matrix-js-sdk end-to-end encryption", () => {
         "bob's device signed by his new self-signing key in alice's view",
       ),
     );
+  });
+
+  it("bob verifies a new tablet from his laptop by comparing emoji; the laptop cross-signs it and alice sees it signed by bob", async () => {
+    const tabletAccount = await step("bob logs in on a tablet", () => loginNewDevice(server, bobAccount, log, "bob-tablet"));
+    const tablet = await startSyncing(await cryptoClientFor(server, tabletAccount, log, "bob-tablet"));
+    await step("the laptop and the tablet to know each other", async () => {
+      await waitFor(async () => (await devicesSeenBy(bob, bobAccount.userId)).includes(tabletAccount.deviceId), WAIT, "the tablet in the laptop's crypto");
+      await waitFor(async () => (await devicesSeenBy(tablet, bobAccount.userId)).includes(bobAccount.deviceId), WAIT, "the laptop in the tablet's crypto");
+    });
+    expect((await bob.getCrypto()!.getDeviceVerificationStatus(bobAccount.userId, tabletAccount.deviceId))?.crossSigningVerified).toBe(false);
+
+    // Every step of the exchange is a to-device message through /sendToDevice and the other's /sync.
+    const incoming = new Promise<VerificationRequest>((resolve) => tablet.once(CryptoEvent.VerificationRequestReceived, resolve));
+    const request = await step("the laptop asks to verify the tablet", () =>
+      bob.getCrypto()!.requestDeviceVerification(bobAccount.userId, tabletAccount.deviceId),
+    );
+    const onTablet = await step("the tablet to receive the request", () => withTimeout(incoming, WAIT, "m.key.verification.request on the tablet"));
+    expect(onTablet.otherDeviceId).toBe(bobAccount.deviceId);
+    await onTablet.accept();
+    await step("the request to be ready on the laptop", () => waitFor(() => request.phase === VerificationPhase.Ready, WAIT, "m.key.verification.ready on the laptop"));
+    const laptopVerifier = await request.startVerification("m.sas.v1");
+    const tabletVerifier = await step("the tablet to see the SAS start", () => waitFor(() => onTablet.verifier, WAIT, "m.key.verification.start on the tablet"));
+    // Each side shows its emoji; the user sees they match and confirms on both.
+    const shown = (verifier: Verifier): Promise<string[]> =>
+      new Promise((resolve) => {
+        const confirm = (sas: ShowSasCallbacks): void => {
+          resolve((sas.sas.emoji ?? []).map(([emoji]) => emoji));
+          void sas.confirm();
+        };
+        const already = verifier.getShowSasCallbacks();
+        if (already !== null) confirm(already);
+        else verifier.once(VerifierEvent.ShowSas, confirm);
+      });
+    const laptopShown = shown(laptopVerifier);
+    const tabletShown = shown(tabletVerifier);
+    // verify() on the tablet accepts the start; each resolves once both sides confirmed and sent done.
+    const done = Promise.all([laptopVerifier.verify(), tabletVerifier.verify()]);
+    const [laptopEmoji, tabletEmoji] = await step("both sides to show emoji", () =>
+      withTimeout(Promise.all([laptopShown, tabletShown]), WAIT, "the SAS on both devices"),
+    );
+    await step("the verification to complete on both devices", () => withTimeout(done, WAIT, "m.key.verification.done on both"));
+    expect(laptopEmoji).toHaveLength(7);
+    expect(tabletEmoji).toEqual(laptopEmoji);
+    expect(request.phase).toBe(VerificationPhase.Done);
+
+    // The laptop holds the self-signing key: it signs the tablet (/keys/signatures/upload), which alice then sees.
+    await step("the laptop to trust the tablet through cross-signing", () =>
+      waitFor(
+        async () => (await bob.getCrypto()!.getDeviceVerificationStatus(bobAccount.userId, tabletAccount.deviceId))?.crossSigningVerified,
+        WAIT,
+        "the tablet cross-signing verified in the laptop's crypto",
+      ),
+    );
+    await step("alice to see the tablet signed by bob", () =>
+      waitFor(
+        async () => (await alice.getCrypto()!.getDeviceVerificationStatus(bobAccount.userId, tabletAccount.deviceId))?.signedByOwner,
+        WAIT,
+        "the tablet signed by bob's self-signing key in alice's view",
+      ),
+    );
+    tablet.stopClient();
   });
 
   it("each device kept a fallback key on the server, as /sync's device_unused_fallback_key_types asked", () => {
