@@ -53,7 +53,8 @@ afterAll(async () => {
   stopAllClients();
   await killAll();
   // Keep the HTTP log of a failed run for the report; a clean run leaves nothing behind.
-  if (anyFailed && log !== undefined) console.warn(`crypto HTTP log kept at ${log.file}`);
+  // E2E_CRYPTO_KEEP_LOG=1 keeps it after a clean run too.
+  if ((anyFailed || process.env["E2E_CRYPTO_KEEP_LOG"] === "1") && log !== undefined) console.warn(`crypto HTTP log kept at ${log.file}`);
   else rmSync(dir, { recursive: true, force: true });
 });
 
@@ -209,6 +210,20 @@ describe("matrix-js-sdk end-to-end encryption", () => {
     await bob.joinRoom(dmId);
     const first = await step("bob decrypts the message sent while he was invited", () => decryptedEvent(bob, dmId, firstId, WAIT));
     expect(first.getClearContent()?.["body"]).toBe("are you there?");
+  });
+
+  it("alice opens a lazy-loading client on a new device; it fetches the room's members and bob decrypts what it sends", async () => {
+    // Enough lines that bob's own events fall outside the new client's first timeline, so its sync leaves his member event out.
+    for (let i = 0; i < 4; i++) await alice.sendMessage(roomId, text(`filler ${i}`));
+    const webAccount = await step("alice logs in on the web", () => loginNewDevice(server, aliceAccount, log, "alice-web"));
+    const web = await startSyncing(await cryptoClientFor(server, webAccount, log, "alice-web"), 3, { lazyLoadMembers: true });
+    await roomOf(web, roomId, WAIT);
+    await waitFor(() => web.getCrypto()!.isEncryptionEnabledInRoom(roomId), WAIT, "the room encrypted in the web client's crypto");
+    // Before encrypting, the client loads the members it lacks (GET /members?at=<its sync token>&not_membership=leave).
+    const { event_id: webId } = await step("the web client sends", () => web.sendMessage(roomId, text("typed on the web")));
+    const atBob = await step("bob decrypts the web client's message", () => decryptedEvent(bob, roomId, webId, WAIT));
+    expect(atBob.getClearContent()?.["body"]).toBe("typed on the web");
+    web.stopClient();
   });
 
   it("bob bootstraps cross-signing with his password; alice's client sees his cross-signing keys and his signed device", async () => {
