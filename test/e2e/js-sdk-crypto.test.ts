@@ -4,7 +4,7 @@
 import { rmSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type MatrixClient, MatrixError, MsgType, Preset } from "matrix-js-sdk";
+import { Direction, type MatrixClient, MatrixError, MsgType, Preset, RelationType, THREAD_RELATION_TYPE } from "matrix-js-sdk";
 import {
   CryptoEvent,
   type ShowSasCallbacks,
@@ -224,6 +224,42 @@ describe("matrix-js-sdk end-to-end encryption", () => {
     const atBob = await step("bob decrypts the web client's message", () => decryptedEvent(bob, roomId, webId, WAIT));
     expect(atBob.getClearContent()?.["body"]).toBe("typed on the web");
     web.stopClient();
+  });
+
+  it("in the encrypted room alice edits a message and bob replies in a thread; relations work on the ciphertext events", async () => {
+    const { event_id: originalId } = await alice.sendMessage(roomId, text("see you at 5"));
+    const { event_id: editId } = await alice.sendMessage(roomId, {
+      msgtype: MsgType.Text,
+      body: "* see you at 6",
+      "m.new_content": { msgtype: MsgType.Text, body: "see you at 6" },
+      "m.relates_to": { rel_type: RelationType.Replace, event_id: originalId },
+    });
+    const original = await step("bob decrypts the original", () => decryptedEvent(bob, roomId, originalId, WAIT));
+    await step("bob's client to apply the encrypted edit", () =>
+      waitFor(() => original.replacingEventId() === editId && original.getContent()["body"] === "see you at 6", WAIT, "the edit applied on bob's side"),
+    );
+    expect(original.getOriginalContent()["body"]).toBe("see you at 5");
+
+    // Thread replies are m.room.encrypted with the m.thread relation left in clear for the server.
+    for (const body of ["pizza", "sushi"]) await bob.sendMessage(roomId, originalId, text(body));
+    const replies = await step("alice to read the thread through /relations", () =>
+      waitFor(
+        async () => {
+          const { events } = await alice.relations(roomId, originalId, THREAD_RELATION_TYPE.name);
+          return events.length === 2 ? events : undefined;
+        },
+        WAIT,
+        "two m.thread relations of the root",
+      ),
+    );
+    // The SDK decrypts what /relations returned as it maps the events.
+    await waitFor(() => replies.every((e) => !e.isBeingDecrypted() && !e.isDecryptionFailure() && e.getClearContent() !== null), WAIT, "the replies decrypted");
+    expect(replies.map((e) => e.getWireType())).toEqual(["m.room.encrypted", "m.room.encrypted"]);
+    expect(replies.map((e) => e.getContent()["body"]).sort()).toEqual(["pizza", "sushi"]);
+    const threads = await alice.createThreadListMessagesRequest(roomId, null, 20, Direction.Backward);
+    const root = threads.chunk.find((e) => e.event_id === originalId);
+    expect(root, "the root in GET /threads").toBeDefined();
+    expect((root?.unsigned?.["m.relations"] as Record<string, { count?: number }> | undefined)?.[THREAD_RELATION_TYPE.name]?.count).toBe(2);
   });
 
   it("bob bootstraps cross-signing with his password; alice's client sees his cross-signing keys and his signed device", async () => {
