@@ -15,6 +15,7 @@ import { mountMemberRoutes } from "./client/members/members-api";
 import { mountRoomRoutes } from "./client/rooms/rooms-api";
 import { mountRoomUpgradeRoutes } from "./client/rooms/upgrade-route";
 import { mountToDeviceRoutes } from "./client/to-device/to-device-api";
+import { mountKeyBackupRoutes } from "./client/key-backup/key-backup-api";
 import { mountUserDataRoutes } from "./client/user-data/user-data-api";
 import { versionsRoutes } from "./client/versions";
 import { cors } from "./cors";
@@ -57,6 +58,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   mountAdminRoutes(app);
   mountKeysRoutes(app);
   mountToDeviceRoutes(app);
+  mountKeyBackupRoutes(app);
   if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);
   app.onError(onError);
   app.notFound(makeNotFound(app));

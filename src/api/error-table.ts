@@ -4,6 +4,7 @@ import type { AccountError } from "../accounts/account-errors";
 import type { Rejection } from "../durable/room-client";
 import type { JsonObject } from "../protocol/json-value";
 import type { E2eeKeyError } from "../protocol/e2ee/key-error";
+import type { KeyBackupError } from "../protocol/key-backup/key-backup-error";
 import type { StrictJsonError } from "../protocol/strict-json";
 import type { ConfigError } from "../platform/config-error";
 import type { SigningKeyStoreError } from "../platform/signing-key-store";
@@ -59,6 +60,7 @@ const TABLE: {
   readonly ProfileError: Reasons<ProfileError>;
   readonly EphemeralError: Reasons<EphemeralError>;
   readonly E2eeKeyError: Reasons<E2eeKeyError>;
+  readonly KeyBackupError: Reasons<KeyBackupError>;
 } & {
   // Account errors carry a human-readable reason, so they map by tag alone and show the reason.
   readonly [Tag in AccountError["_tag"]]: Mapping;
@@ -157,6 +159,16 @@ const TABLE: {
     missing_param: { status: 400, errcode: "M_MISSING_PARAM" },
     invalid_signature: { status: 400, errcode: "M_INVALID_SIGNATURE" },
     forbidden: { status: 403, errcode: "M_FORBIDDEN" },
+  },
+  // The /room_keys routes (spec "Server-side key backups"); wrong_version's answer also carries
+  // `current_version`, which the route adds (src/api/client/key-backup/key-backup-request.ts).
+  KeyBackupError: {
+    bad_json: BAD_JSON,
+    invalid_param: INVALID_PARAM,
+    no_backup: NOT_FOUND,
+    unknown_version: NOT_FOUND,
+    key_not_found: NOT_FOUND,
+    wrong_version: { status: 403, errcode: "M_WRONG_ROOM_KEYS_VERSION" },
   },
   UserInUse: { status: 400, errcode: "M_USER_IN_USE" },
   InvalidUsername: { status: 400, errcode: "M_INVALID_USERNAME" },
