@@ -73,6 +73,16 @@ export class HttpLog {
     };
   }
 
+  /** Whether a /sync answer to `who` (from `since` on) listed `userId` in device_lists.`list`. */
+  syncListed(who: string, list: "changed" | "left", userId: string, since = 0): boolean {
+    return this.exchanges.slice(since).some((e) => {
+      if (e.who !== who || !e.path.includes("/sync") || e.status !== 200) return false;
+      const lists = parse(e.response)?.["device_lists"] as Record<string, unknown> | undefined;
+      const users = lists?.[list];
+      return Array.isArray(users) && users.includes(userId);
+    });
+  }
+
   /** Answers with a status >= 400 on crypto routes, one line each, for assertion messages. */
   failures(): string[] {
     return this.exchanges.filter((e) => e.status >= 400).map((e) => `${e.who} ${e.method} ${e.path} -> ${e.status} ${e.response.slice(0, 300)}`);

@@ -262,6 +262,36 @@ describe("matrix-js-sdk end-to-end encryption", () => {
     expect((root?.unsigned?.["m.relations"] as Record<string, { count?: number }> | undefined)?.[THREAD_RELATION_TYPE.name]?.count).toBe(2);
   });
 
+  it("carol joins an encrypted room of alice's and reads it; when she leaves, alice's sync lists her under device_lists.left", async () => {
+    const carolAccount = await register(server, "carol");
+    const carol = await startSyncing(await cryptoClientFor(server, carolAccount, log, "carol"));
+    const { room_id: clubId } = await alice.createRoom({
+      name: "Club",
+      preset: Preset.PrivateChat,
+      invite: [carolAccount.userId],
+      initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: MEGOLM } }],
+    });
+    await roomOf(carol, clubId, WAIT);
+    const beforeJoin = log.exchanges.length;
+    await carol.joinRoom(clubId);
+    // Spec: device_lists.changed names users who now share an encrypted room with the client.
+    await step("alice's sync to list carol as changed once she joins", () =>
+      waitFor(() => log.syncListed("alice", "changed", carolAccount.userId, beforeJoin), WAIT, "carol in alice's device_lists.changed"),
+    );
+    await waitFor(() => roomOf(alice, clubId).then((r) => r.getMember(carolAccount.userId)?.membership === "join"), WAIT, "alice to see carol joined");
+    const { event_id: welcomeId } = await alice.sendMessage(clubId, text("welcome, carol"));
+    const welcome = await step("carol decrypts alice's welcome", () => decryptedEvent(carol, clubId, welcomeId, WAIT));
+    expect(welcome.getClearContent()?.["body"]).toBe("welcome, carol");
+
+    const beforeLeave = log.exchanges.length;
+    await carol.leave(clubId);
+    // Spec: device_lists.left names users who no longer share any encrypted room with the client.
+    await step("alice's sync to list carol under device_lists.left", () =>
+      waitFor(() => log.syncListed("alice", "left", carolAccount.userId, beforeLeave), WAIT, "carol in alice's device_lists.left"),
+    );
+    carol.stopClient();
+  });
+
   it("bob bootstraps cross-signing with his password; alice's client sees his cross-signing keys and his signed device", async () => {
     let askedForAuth = false;
     await step("bob bootstraps cross-signing", () =>
