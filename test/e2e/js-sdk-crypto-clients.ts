@@ -1,6 +1,7 @@
 // matrix-js-sdk clients with the Rust crypto stack for the end-to-end encryption scenario, and a log of the
 // crypto-relevant HTTP traffic (what the client asked and what the server answered) for failure reports.
 import { createClient, type MatrixClient, type MatrixEvent } from "matrix-js-sdk";
+import type { CryptoCallbacks } from "matrix-js-sdk/lib/crypto-api/index.js";
 import { LoggerLevel, Tracing } from "@matrix-org/matrix-sdk-crypto-wasm";
 import { appendFileSync, writeFileSync } from "node:fs";
 import { type Account, PASSWORD, waitFor } from "./js-sdk-clients";
@@ -102,18 +103,48 @@ function parse(text: string): Record<string, unknown> | undefined {
 }
 
 /** A client for `account` with the Rust crypto stack initialised in memory; it has not synced yet. */
-export async function cryptoClientFor(server: StartedServer, account: Account, log: HttpLog, who: string): Promise<MatrixClient> {
+export async function cryptoClientFor(
+  server: StartedServer,
+  account: Account,
+  log: HttpLog,
+  who: string,
+  cryptoCallbacks: CryptoCallbacks = {},
+): Promise<MatrixClient> {
   const client = createClient({
     baseUrl: server.baseUrl,
     userId: account.userId,
     accessToken: account.accessToken,
     deviceId: account.deviceId,
     fetchFn: log.fetchFor(who),
+    cryptoCallbacks,
   });
   await client.initRustCrypto({ useIndexedDB: false });
   // initRustCrypto turns the Rust crate's tracing on at debug level, to stdout; E2E_CRYPTO_TRACE=1 keeps it.
   if (process.env["E2E_CRYPTO_TRACE"] !== "1") new Tracing(LoggerLevel.Warn).turnOn();
   return client;
+}
+
+/**
+ * What a user knows of their secret-storage (recovery) keys, as an app asks for them: the callbacks store a
+ * new key when the client creates one and hand it back when the client needs it to read or write a secret.
+ */
+export class Keyring {
+  private readonly keys = new Map<string, Uint8Array>();
+
+  /** The key the user would type in when a new device asks for their recovery key. */
+  typeIn(privateKey: Uint8Array): CryptoCallbacks {
+    return { getSecretStorageKey: async ({ keys }) => [Object.keys(keys)[0]!, privateKey] };
+  }
+
+  readonly callbacks: CryptoCallbacks = {
+    getSecretStorageKey: async ({ keys }) => {
+      const id = Object.keys(keys).find((k) => this.keys.has(k));
+      return id === undefined ? null : [id, this.keys.get(id)!];
+    },
+    cacheSecretStorageKey: (keyId, _info, key) => {
+      this.keys.set(keyId, key);
+    },
+  };
 }
 
 /** Logs `account`'s user in again with the password: a new device with its own access token. */

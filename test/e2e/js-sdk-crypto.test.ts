@@ -17,7 +17,7 @@ import type { AuthDict } from "matrix-js-sdk/lib/interactive-auth.js";
 import type { RoomMessageEventContent } from "matrix-js-sdk/lib/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Account, PASSWORD, register, roomOf, startSyncing, stopAllClients, waitFor, withTimeout } from "./js-sdk-clients";
-import { cryptoClientFor, decryptedEvent, HttpLog, loginNewDevice } from "./js-sdk-crypto-clients";
+import { cryptoClientFor, decryptedEvent, HttpLog, Keyring, loginNewDevice } from "./js-sdk-crypto-clients";
 import { killAll, startServer, type StartedServer } from "./started-server";
 
 const MEGOLM = "m.megolm.v1.aes-sha2";
@@ -30,6 +30,8 @@ let aliceAccount: Account;
 let bobAccount: Account;
 let alice: MatrixClient;
 let bob: MatrixClient;
+/** Bob's recovery keys as his laptop knows them. */
+const bobKeyring = new Keyring();
 /** The encrypted room alice creates and bob joins; every `it` after the first uses it. */
 let roomId = "";
 
@@ -41,7 +43,7 @@ beforeAll(async () => {
   aliceAccount = await register(server, "alice");
   bobAccount = await register(server, "bob");
   alice = await startSyncing(await cryptoClientFor(server, aliceAccount, log, "alice"));
-  bob = await startSyncing(await cryptoClientFor(server, bobAccount, log, "bob"));
+  bob = await startSyncing(await cryptoClientFor(server, bobAccount, log, "bob", bobKeyring.callbacks));
 }, 120_000);
 
 let anyFailed = false;
@@ -443,6 +445,37 @@ describe("matrix-js-sdk end-to-end encryption", () => {
       ),
     );
     tablet.stopClient();
+  });
+
+  it("bob sets up secret storage with a recovery key; on a new desktop he types it in, and the desktop restores cross-signing and trusts itself", async () => {
+    const recoveryKey = await bob.getCrypto()!.createRecoveryKeyFromPassphrase();
+    // The cross-signing private keys go into account data, encrypted with the recovery key (spec "Secret storage").
+    await step("bob's laptop sets up secret storage", () =>
+      bob.getCrypto()!.bootstrapSecretStorage({ createSecretStorageKey: async () => recoveryKey, setupNewSecretStorage: true }),
+    );
+    expect(await bob.getCrypto()!.isSecretStorageReady()).toBe(true);
+
+    const desktopAccount = await step("bob logs in on a desktop", () => loginNewDevice(server, bobAccount, log, "bob-desktop"));
+    const desktop = await startSyncing(await cryptoClientFor(server, desktopAccount, log, "bob-desktop", bobKeyring.typeIn(recoveryKey.privateKey)));
+    await step("the desktop to know bob's cross-signing keys", () =>
+      waitFor(() => desktop.getCrypto()!.userHasCrossSigningKeys(bobAccount.userId, true), WAIT, "bob's cross-signing keys in the desktop's crypto"),
+    );
+    expect(await desktop.getCrypto()!.isCrossSigningReady()).toBe(false);
+    await step("the desktop restores cross-signing from secret storage", () => desktop.getCrypto()!.bootstrapCrossSigning({}));
+    expect((await desktop.getCrypto()!.getCrossSigningStatus()).privateKeysCachedLocally).toEqual({
+      masterKey: true,
+      selfSigningKey: true,
+      userSigningKey: true,
+    });
+    expect(await desktop.getCrypto()!.isCrossSigningReady()).toBe(true);
+    await step("alice to see the desktop signed by bob", () =>
+      waitFor(
+        async () => (await alice.getCrypto()!.getDeviceVerificationStatus(bobAccount.userId, desktopAccount.deviceId))?.signedByOwner,
+        WAIT,
+        "the desktop signed by bob's self-signing key in alice's view",
+      ),
+    );
+    desktop.stopClient();
   });
 
   it("each device kept a fallback key on the server, as /sync's device_unused_fallback_key_types asked", () => {
