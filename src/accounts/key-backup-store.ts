@@ -1,4 +1,5 @@
 // Server-side key backups: a user's backup versions and the session keys stored in them (D1 records, migrations/0017).
+import { utf8ByteLength } from "../protocol/identifiers/localpart";
 import { backedUpKeyJson, backedUpKeyRank } from "../protocol/key-backup/backed-up-key";
 import type { RoomKeyUpload } from "../protocol/key-backup/room-keys-body";
 import type { JsonObject } from "../protocol/json-value";
@@ -125,8 +126,31 @@ export const deleteAllKeyBackupsStatements = (db: D1Database, userId: string): D
   db.prepare("DELETE FROM key_backup_keys WHERE user_id = ?").bind(userId),
 ];
 
-const uploadRows = (uploads: readonly RoomKeyUpload[]): string =>
-  JSON.stringify(uploads.map((u) => [u.roomId, u.sessionId, backedUpKeyRank(u.key), JSON.stringify(backedUpKeyJson(u.key))]));
+/** Bytes of one bound JSON parameter at most: D1 refuses a value over 1 MB, and a request body may be 1 MiB. */
+export const MAX_UPLOAD_PART_BYTES = 256 * 1024;
+
+/**
+ * The upload as JSON arrays of `[room, session, rank, key JSON]` rows, split so that no part is
+ * larger than `maxBytes` (a single row larger than that is a part of its own).
+ */
+export function uploadParts(uploads: readonly RoomKeyUpload[], maxBytes = MAX_UPLOAD_PART_BYTES): string[] {
+  const parts: string[] = [];
+  let rows: string[] = [];
+  let size = 2;
+  for (const u of uploads) {
+    const row = JSON.stringify([u.roomId, u.sessionId, backedUpKeyRank(u.key), JSON.stringify(backedUpKeyJson(u.key))]);
+    const bytes = utf8ByteLength(row) + 1;
+    if (rows.length > 0 && size + bytes > maxBytes) {
+      parts.push(`[${rows.join(",")}]`);
+      rows = [];
+      size = 2;
+    }
+    rows.push(row);
+    size += bytes;
+  }
+  if (rows.length > 0) parts.push(`[${rows.join(",")}]`);
+  return parts;
+}
 
 export type PutKeysOutcome =
   | { readonly kind: "stored"; readonly state: BackupKeysState }
@@ -144,23 +168,23 @@ export async function putBackupKeys(
   version: number,
   uploads: readonly RoomKeyUpload[],
 ): Promise<PutKeysOutcome> {
-  const [current, , state] = await db.batch([
+  const insert = db.prepare(
+    `INSERT INTO key_backup_keys (user_id, version, room_id, session_id, rank, key_json)
+     SELECT ?1, ?2, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
+     FROM json_each(?3) WHERE ?2 = ${CURRENT_VERSION}
+     ON CONFLICT (user_id, version, room_id, session_id) DO UPDATE SET rank = excluded.rank, key_json = excluded.key_json
+     WHERE excluded.rank > key_backup_keys.rank`,
+  );
+  // One transaction: the version check, every part of the upload, then the backup's new state.
+  const results = await db.batch([
     db.prepare(`SELECT ${CURRENT_VERSION} AS current`).bind(userId),
-    db
-      .prepare(
-        `INSERT INTO key_backup_keys (user_id, version, room_id, session_id, rank, key_json)
-         SELECT ?1, ?2, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
-         FROM json_each(?3) WHERE ?2 = ${CURRENT_VERSION}
-         ON CONFLICT (user_id, version, room_id, session_id) DO UPDATE SET rank = excluded.rank, key_json = excluded.key_json
-         WHERE excluded.rank > key_backup_keys.rank`,
-      )
-      .bind(userId, version, uploadRows(uploads)),
+    ...uploadParts(uploads).map((part) => insert.bind(userId, version, part)),
     db.prepare("SELECT etag, key_count FROM key_backup_versions WHERE user_id = ? AND version = ?").bind(userId, version),
   ]);
-  const head = (current?.results[0] as { current: number | null } | undefined)?.current ?? null;
+  const head = (results[0]?.results[0] as { current: number | null } | undefined)?.current ?? null;
   if (head === null) return { kind: "no_backup" };
   if (head !== version) return { kind: "not_current", current: head };
-  const row = state?.results[0] as { etag: number; key_count: number } | undefined;
+  const row = results[results.length - 1]?.results[0] as { etag: number; key_count: number } | undefined;
   if (row === undefined) throw new Error("key backup: the current version has no row");
   return { kind: "stored", state: { etag: row.etag, count: row.key_count } };
 }

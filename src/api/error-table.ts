@@ -169,6 +169,7 @@ const TABLE: {
     unknown_version: NOT_FOUND,
     key_not_found: NOT_FOUND,
     wrong_version: { status: 403, errcode: "M_WRONG_ROOM_KEYS_VERSION" },
+    too_large: { status: 413, errcode: "M_TOO_LARGE" },
   },
   UserInUse: { status: 400, errcode: "M_USER_IN_USE" },
   InvalidUsername: { status: 400, errcode: "M_INVALID_USERNAME" },

@@ -1,4 +1,5 @@
 // One backed-up session key (the spec's KeyBackupData) and the rule deciding which of two keys for a session the backup keeps.
+import { utf8ByteLength } from "../identifiers/localpart";
 import { isJsonObject, type JsonObject, type JsonValue } from "../json-value";
 import { err, ok, type Result } from "../result";
 import { keyBackupError, type KeyBackupError } from "./key-backup-error";
@@ -22,7 +23,16 @@ export const backedUpKeyJson = (key: BackedUpKey): JsonObject => ({
 const isCount = (value: JsonValue | undefined): value is number =>
   typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 
-/** Every field is required; the two counts are non-negative integers. Fields the spec does not define are dropped. */
+/**
+ * One key (or one backup's auth_data) at most this many bytes of JSON. Real ones are about 1 KB; the
+ * cap keeps every stored record far below D1's 1 MB limit on a value.
+ */
+export const MAX_BACKUP_RECORD_BYTES = 65_536;
+
+/**
+ * Every field is required; the two counts are non-negative integers. Fields the spec does not define
+ * are dropped. A key whose session_data is larger than MAX_BACKUP_RECORD_BYTES is too_large.
+ */
 export function parseBackedUpKey(value: JsonValue | undefined, where: string): Result<BackedUpKey, KeyBackupError> {
   const bad = (message: string) => err(keyBackupError("bad_json", `${where}: ${message}`));
   if (!isJsonObject(value)) return bad("the key data must be an object");
@@ -31,6 +41,9 @@ export function parseBackedUpKey(value: JsonValue | undefined, where: string): R
   if (!isCount(forwarded)) return bad("forwarded_count must be a non-negative integer");
   if (typeof verified !== "boolean") return bad("is_verified must be a boolean");
   if (!isJsonObject(data)) return bad("session_data must be an object");
+  if (utf8ByteLength(JSON.stringify(data)) > MAX_BACKUP_RECORD_BYTES) {
+    return err(keyBackupError("too_large", `${where}: session_data is larger than ${MAX_BACKUP_RECORD_BYTES} bytes`));
+  }
   return ok({ firstMessageIndex: index, forwardedCount: forwarded, isVerified: verified, sessionData: data });
 }
 

@@ -7,9 +7,10 @@ export interface KeyBackupError {
    * algorithm or version differs from the stored backup's, or a path room or session ID that cannot
    * be one; no_backup: the user has no current backup; unknown_version: no such (undeleted) backup;
    * key_not_found: the backup holds no key for that session; wrong_version: keys written to a
-   * backup that is not the current one (the answer names the current one).
+   * backup that is not the current one (the answer names the current one); too_large: one key or an
+   * auth_data over the size a stored record may have.
    */
-  readonly reason: "bad_json" | "invalid_param" | "no_backup" | "unknown_version" | "key_not_found" | "wrong_version";
+  readonly reason: "bad_json" | "invalid_param" | "no_backup" | "unknown_version" | "key_not_found" | "wrong_version" | "too_large";
   readonly message: string;
   /** With wrong_version: the user's current backup version, which the answer carries as `current_version`. */
   readonly currentVersion?: string;

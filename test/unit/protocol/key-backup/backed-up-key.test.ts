@@ -58,6 +58,12 @@ describe("parseBackedUpKey", () => {
     if (parsed.ok) expect(backedUpKeyJson(parsed.value)).toEqual(valid);
   });
 
+  it("refuses session_data over 64 KiB as too large", () => {
+    const parsed = parseBackedUpKey({ ...valid, session_data: { c: "x".repeat(65_536) } }, "key");
+    expect(parsed.ok ? "ok" : parsed.error.reason).toBe("too_large");
+    expect(parseBackedUpKey({ ...valid, session_data: { c: "x".repeat(65_000) } }, "key").ok).toBe(true);
+  });
+
   it.each([
     ["not an object", []],
     ["missing first_message_index", { ...valid, first_message_index: undefined }],

@@ -50,5 +50,6 @@ describe("backup versions", () => {
     expect(reasonOf(parseBackupVersionBody({ algorithm: "a" }))).toBe("bad_json");
     expect(reasonOf(parseBackupVersionBody({ algorithm: "a", auth_data: "x" }))).toBe("bad_json");
     expect(reasonOf(parseBackupVersionBody({ algorithm: "a", auth_data: {}, version: 3 }))).toBe("bad_json");
+    expect(reasonOf(parseBackupVersionBody({ algorithm: "a", auth_data: { k: "x".repeat(65_536) } }))).toBe("too_large");
   });
 });
