@@ -28,7 +28,8 @@ export interface KeyScope {
 export interface StoredBackupKey {
   readonly roomId: string;
   readonly sessionId: string;
-  readonly keyJson: JsonObject;
+  /** The KeyBackupData as stored: JSON text this server wrote. */
+  readonly keyJson: string;
 }
 
 interface VersionRow {
@@ -203,28 +204,42 @@ function scopeCondition(scope: KeyScope): { sql: string; binds: string[] } {
   return { sql: parts.join(" "), binds };
 }
 
-/** The keys in scope of an undeleted version, ordered by room and session; undefined when there is no such version. */
-export async function backupKeys(
+/** Where a page of keys starts: after this (room, session) in key order. */
+export interface KeyCursor {
+  readonly roomId: string;
+  readonly sessionId: string;
+}
+
+/**
+ * Up to `limit` keys in scope of an undeleted version, in (room, session) order after `after`, with
+ * each key's JSON as stored; undefined when the user has no such version. Large backups are read
+ * page by page, so no request holds a whole backup in memory.
+ */
+export async function backupKeysPage(
   db: D1Database,
   userId: string,
   version: number,
   scope: KeyScope,
+  after: KeyCursor | undefined,
+  limit: number,
 ): Promise<StoredBackupKey[] | undefined> {
   const where = scopeCondition(scope);
+  const cursor = after === undefined ? "" : "AND (room_id, session_id) > (?, ?)";
+  const cursorBinds = after === undefined ? [] : [after.roomId, after.sessionId];
   const [exists, keys] = await db.batch([
     db.prepare("SELECT 1 AS found FROM key_backup_versions WHERE user_id = ? AND version = ? AND deleted = 0").bind(userId, version),
     db
       .prepare(
-        `SELECT room_id, session_id, key_json FROM key_backup_keys WHERE user_id = ? AND version = ? ${where.sql}
-         ORDER BY room_id, session_id`,
+        `SELECT room_id, session_id, key_json FROM key_backup_keys WHERE user_id = ? AND version = ? ${where.sql} ${cursor}
+         ORDER BY room_id, session_id LIMIT ?`,
       )
-      .bind(userId, version, ...where.binds),
+      .bind(userId, version, ...where.binds, ...cursorBinds, limit),
   ]);
   if ((exists?.results.length ?? 0) === 0) return undefined;
   return ((keys?.results ?? []) as { room_id: string; session_id: string; key_json: string }[]).map((r) => ({
     roomId: r.room_id,
     sessionId: r.session_id,
-    keyJson: JSON.parse(r.key_json) as JsonObject,
+    keyJson: r.key_json,
   }));
 }
 

@@ -2,7 +2,7 @@
 import { Effect } from "effect";
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { backupKeys, deleteBackupKeys, type KeyScope, putBackupKeys } from "../../../accounts/key-backup-store";
+import { backupKeysPage, deleteBackupKeys, type KeyScope, putBackupKeys } from "../../../accounts/key-backup-store";
 import type { JsonObject } from "../../../protocol/json-value";
 import { parseBackedUpKey } from "../../../protocol/key-backup/backed-up-key";
 import { parseBackupVersion } from "../../../protocol/key-backup/backup-version";
@@ -18,6 +18,7 @@ import { err, ok, type Result } from "../../../protocol/result";
 import { type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { readJsonObject } from "../../json-body";
 import { backupRoute, orFail, versionParam } from "./key-backup-request";
+import { KEYS_PAGE_SIZE, keysBodyStream } from "./keys-body-stream";
 
 const unknownVersion = () => keyBackupError("unknown_version", "Unknown backup version");
 
@@ -56,22 +57,28 @@ const putKeys = backupRoute((c) =>
   }),
 );
 
+const JSON_HEADERS = { "Content-Type": "application/json" };
+
 const getKeys = backupRoute((c) =>
   Effect.gen(function* () {
     const version = parseBackupVersion(yield* versionParam(c));
     const scope = scopeOf(c);
-    const keys = version === undefined ? undefined : yield* Effect.promise(() => backupKeys(c.env.DB, c.var.requester.userId, version, scope));
-    if (keys === undefined) return yield* Effect.fail(unknownVersion());
+    const userId = c.var.requester.userId;
+    const db = c.env.DB;
+    const readPage = (after: Parameters<typeof backupKeysPage>[4]) =>
+      version === undefined ? Promise.resolve(undefined) : backupKeysPage(db, userId, version, scope, after, KEYS_PAGE_SIZE);
+    const first = yield* Effect.promise(() => readPage(undefined));
+    if (first === undefined) return yield* Effect.fail(unknownVersion());
     if (scope.sessionId !== undefined) {
-      const [key] = keys;
+      const [key] = first;
       if (key === undefined) return yield* Effect.fail(keyBackupError("key_not_found", "Key not found"));
-      return c.json(key.keyJson);
+      return c.body(key.keyJson, 200, JSON_HEADERS);
     }
-    const rooms: Record<string, { sessions: Record<string, JsonObject> }> = {};
-    for (const key of keys) (rooms[key.roomId] ??= { sessions: {} }).sessions[key.sessionId] = key.keyJson;
     // A room without keys is `{"sessions": {}}`, the whole backup without keys `{"rooms": {}}` (spec).
-    if (scope.roomId !== undefined) return c.json(rooms[scope.roomId] ?? { sessions: {} });
-    return c.json({ rooms });
+    const shape = scope.roomId === undefined ? "backup" : "room";
+    // A version deleted between pages simply ends the body: what was read stays a consistent answer.
+    const next = async (after: Parameters<typeof backupKeysPage>[4]) => (await readPage(after)) ?? [];
+    return c.body(keysBodyStream(shape, first, next), 200, JSON_HEADERS);
   }),
 );
 
