@@ -7,6 +7,8 @@ import path from "node:path";
 import { Direction, type MatrixClient, MatrixError, MsgType, Preset, RelationType, THREAD_RELATION_TYPE } from "matrix-js-sdk";
 import {
   CryptoEvent,
+  type GeneratedSecretStorageKey,
+  type KeyBackupInfo,
   type ShowSasCallbacks,
   type VerificationRequest,
   VerificationPhase,
@@ -32,6 +34,8 @@ let alice: MatrixClient;
 let bob: MatrixClient;
 /** Bob's recovery keys as his laptop knows them. */
 const bobKeyring = new Keyring();
+/** The recovery key bob writes down when he sets up secret storage (the secret storage test). */
+let bobRecoveryKey: GeneratedSecretStorageKey | undefined;
 /** The encrypted room alice creates and bob joins; every `it` after the first uses it. */
 let roomId = "";
 
@@ -449,6 +453,7 @@ describe("matrix-js-sdk end-to-end encryption", () => {
 
   it("bob sets up secret storage with a recovery key; on a new desktop he types it in, and the desktop restores cross-signing and trusts itself", async () => {
     const recoveryKey = await bob.getCrypto()!.createRecoveryKeyFromPassphrase();
+    bobRecoveryKey = recoveryKey;
     // The cross-signing private keys go into account data, encrypted with the recovery key (spec "Secret storage").
     await step("bob's laptop sets up secret storage", () =>
       bob.getCrypto()!.bootstrapSecretStorage({ createSecretStorageKey: async () => recoveryKey, setupNewSecretStorage: true }),
@@ -476,6 +481,40 @@ describe("matrix-js-sdk end-to-end encryption", () => {
       ),
     );
     desktop.stopClient();
+  });
+
+  it("bob backs up his room keys; a device that logs in later restores them with his recovery key and reads an earlier message", async () => {
+    expect(bobRecoveryKey, "the recovery key of the secret storage test").toBeDefined();
+    const { event_id: earlierId } = await alice.sendMessage(roomId, text("said before the new login"));
+    await step("bob's laptop decrypts it", () => decryptedEvent(bob, roomId, earlierId, WAIT));
+    // A new backup version, its decryption key stored in secret storage; the laptop then uploads its room keys.
+    await step("bob's laptop creates a key backup", () => bob.getCrypto()!.resetKeyBackup());
+    const sessions = (await bob.getCrypto()!.exportRoomKeys()).length;
+    // The SDK uploads after a random pause of up to 10 s; the count comes from the server each time.
+    const serverBackup = async (): Promise<KeyBackupInfo> => {
+      const response = await fetch(`${server.baseUrl}/_matrix/client/v3/room_keys/version`, { headers: { Authorization: `Bearer ${bobAccount.accessToken}` } });
+      return (await response.json()) as KeyBackupInfo;
+    };
+    await step("every room key of the laptop to reach the backup", () =>
+      waitFor(async () => (await serverBackup()).count === sessions, WAIT, `${sessions} sessions in the server's backup`).catch(async (error: unknown) => {
+        throw new Error(`${String(error)}; the server's backup: ${JSON.stringify(await serverBackup())}`);
+      }),
+    );
+
+    const restoreAccount = await step("bob logs in on a new laptop", () => loginNewDevice(server, bobAccount, log, "bob-new-laptop"));
+    const restored = await startSyncing(
+      await cryptoClientFor(server, restoreAccount, log, "bob-new-laptop", bobKeyring.typeIn(bobRecoveryKey!.privateKey)),
+    );
+    await waitFor(() => restored.getCrypto()!.userHasCrossSigningKeys(bobAccount.userId, true), WAIT, "bob's cross-signing keys in the new laptop's crypto");
+    // As an app's "verify with your recovery key": cross-signing, then the backup key, from secret storage.
+    await step("the new laptop restores cross-signing", () => restored.getCrypto()!.bootstrapCrossSigning({}));
+    await step("the new laptop loads the backup key from secret storage", () => restored.getCrypto()!.loadSessionBackupPrivateKeyFromSecretStorage());
+    expect((await restored.getCrypto()!.checkKeyBackupAndEnable())?.trustInfo.trusted).toBe(true);
+    const result = await step("the new laptop restores the backup", () => restored.getCrypto()!.restoreKeyBackup());
+    expect(result.imported).toBe(sessions);
+    const earlier = await step("the new laptop decrypts the message from before its login", () => decryptedEvent(restored, roomId, earlierId, WAIT));
+    expect(earlier.getClearContent()?.["body"]).toBe("said before the new login");
+    restored.stopClient();
   });
 
   it("each device kept a fallback key on the server, as /sync's device_unused_fallback_key_types asked", () => {
