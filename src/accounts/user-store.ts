@@ -3,6 +3,7 @@ import type { UserId } from "../protocol/identifiers/brand";
 import { err, ok, type Result } from "../protocol/result";
 import { accountError, isUniqueViolation, type UserInUse, type UserNotFound } from "./account-errors";
 import { deleteAllDevicesStatements } from "./device-store";
+import { deleteAllKeyBackupsStatements } from "./key-backup-store";
 import { userIdFor } from "./localpart";
 
 export interface UserRecord {
@@ -141,13 +142,15 @@ export async function setUserFlags(db: D1Database, userId: string, flags: UserFl
 
 /**
  * Deactivation is permanent: the row stays (so the ID is never handed out again) without a
- * password, and every device and token goes in the same transaction. Keys, profile and room
- * memberships are the caller's business.
+ * password, and every device (with its keys), token and key backup goes in the same transaction.
+ * Profile and room memberships are the caller's business.
  */
 export async function deactivateUser(db: D1Database, userId: string): Promise<Result<void, UserNotFound>> {
   const results = await db.batch([
     db.prepare("UPDATE users SET deactivated = 1, password_hash = NULL WHERE user_id = ?").bind(userId),
     ...deleteAllDevicesStatements(db, userId),
+    // Server-side key backups hold the user's room keys (encrypted): nobody can use them any more.
+    ...deleteAllKeyBackupsStatements(db, userId),
   ]);
   return results[0]?.meta.changes === 1 ? ok(undefined) : err(accountError("UserNotFound", `no user ${userId}`));
 }

@@ -3,6 +3,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { deleteAllKeyBackupsStatements } from "../../../src/accounts/key-backup-store";
+import { passwordAuth } from "../api-accounts/support";
 import { expectStatus, roomApp, users } from "../api-rooms/support";
 import { createBackup, getOk, keyData, keysPath, putKeys } from "./support";
 
@@ -28,5 +29,19 @@ describe("deleting all of a user's key backups", () => {
     await expectStatus(call("GET", `room_keys/version/${v1}`, { token: alice!.accessToken }), 404, "M_NOT_FOUND");
     expect(await keysOf(bob!.userId)).toBe(1);
     expect((await getOk(call, bob!, "room_keys/version"))["count"]).toBe(1);
+  });
+
+  it("happens when the account is deactivated", async () => {
+    const [carol] = await users(call, 1);
+    const version = await createBackup(call, carol!);
+    await putKeys(call, carol!, keysPath(version, "!r:x", "s1"), keyData(false, 0, 0));
+    const first = await call("POST", "account/deactivate", { token: carol!.accessToken, body: {} });
+    await expectStatus(
+      call("POST", "account/deactivate", { token: carol!.accessToken, body: { auth: passwordAuth(carol!, first.body["session"] as string) } }),
+      200,
+    );
+    expect(await keysOf(carol!.userId)).toBe(0);
+    const versions = await env.DB.prepare("SELECT COUNT(*) AS n FROM key_backup_versions WHERE user_id = ? AND deleted = 0").bind(carol!.userId).first<{ n: number }>();
+    expect(versions!.n).toBe(0);
   });
 });
