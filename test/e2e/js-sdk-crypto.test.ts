@@ -87,6 +87,18 @@ async function devicesSeenBy(viewer: MatrixClient, userId: string): Promise<stri
 
 const text = (body: string): RoomMessageEventContent => ({ msgtype: MsgType.Text, body });
 
+/** The emoji a SAS verifier shows, confirmed as a user does who sees they match the other screen. */
+const showAndConfirm = (verifier: Verifier): Promise<string[]> =>
+  new Promise((resolve) => {
+    const confirm = (sas: ShowSasCallbacks): void => {
+      resolve((sas.sas.emoji ?? []).map(([emoji]) => emoji));
+      void sas.confirm();
+    };
+    const already = verifier.getShowSasCallbacks();
+    if (already !== null) confirm(already);
+    else verifier.once(VerifierEvent.ShowSas, confirm);
+  });
+
 describe("matrix-js-sdk end-to-end encryption", () => {
   it("each client's crypto starts and uploads its device keys, which the server then answers in /keys/query", async () => {
     for (const [client, account] of [
@@ -410,19 +422,8 @@ describe("matrix-js-sdk end-to-end encryption", () => {
     await step("the request to be ready on the laptop", () => waitFor(() => request.phase === VerificationPhase.Ready, WAIT, "m.key.verification.ready on the laptop"));
     const laptopVerifier = await request.startVerification("m.sas.v1");
     const tabletVerifier = await step("the tablet to see the SAS start", () => waitFor(() => onTablet.verifier, WAIT, "m.key.verification.start on the tablet"));
-    // Each side shows its emoji; the user sees they match and confirms on both.
-    const shown = (verifier: Verifier): Promise<string[]> =>
-      new Promise((resolve) => {
-        const confirm = (sas: ShowSasCallbacks): void => {
-          resolve((sas.sas.emoji ?? []).map(([emoji]) => emoji));
-          void sas.confirm();
-        };
-        const already = verifier.getShowSasCallbacks();
-        if (already !== null) confirm(already);
-        else verifier.once(VerifierEvent.ShowSas, confirm);
-      });
-    const laptopShown = shown(laptopVerifier);
-    const tabletShown = shown(tabletVerifier);
+    const laptopShown = showAndConfirm(laptopVerifier);
+    const tabletShown = showAndConfirm(tabletVerifier);
     // verify() on the tablet accepts the start; each resolves once both sides confirmed and sent done.
     const done = Promise.all([laptopVerifier.verify(), tabletVerifier.verify()]);
     const [laptopEmoji, tabletEmoji] = await step("both sides to show emoji", () =>
@@ -515,6 +516,46 @@ describe("matrix-js-sdk end-to-end encryption", () => {
     const earlier = await step("the new laptop decrypts the message from before its login", () => decryptedEvent(restored, roomId, earlierId, WAIT));
     expect(earlier.getClearContent()?.["body"]).toBe("said before the new login");
     restored.stopClient();
+  });
+
+  it("alice and bob verify each other by emoji in their encrypted room; each then trusts the other, and alice's signature on bob stays hers", async () => {
+    await step("alice sets up cross-signing", () => alice.getCrypto()!.bootstrapCrossSigning({ authUploadDeviceSigningKeys: async (makeRequest) => void (await makeRequest(null)) }));
+    await step("bob's client to see alice's cross-signing keys", () =>
+      waitFor(() => bob.getCrypto()!.userHasCrossSigningKeys(aliceAccount.userId, true), WAIT, "alice's cross-signing keys in bob's crypto"),
+    );
+    expect((await alice.getCrypto()!.getUserVerificationStatus(bobAccount.userId)).isCrossSigningVerified()).toBe(false);
+
+    // In-room verification: m.key.verification.* events, encrypted, related to the request by m.reference.
+    const incoming = new Promise<VerificationRequest>((resolve) => bob.once(CryptoEvent.VerificationRequestReceived, resolve));
+    const request = await step("alice asks bob to verify", () => alice.getCrypto()!.requestVerificationDM(bobAccount.userId, roomId));
+    const atBob = await step("bob's client to receive the request", () => withTimeout(incoming, WAIT, "the verification request in bob's room"));
+    expect(atBob.roomId).toBe(roomId);
+    await atBob.accept();
+    await step("the request to be ready on alice's side", () => waitFor(() => request.phase === VerificationPhase.Ready, WAIT, "m.key.verification.ready for alice"));
+    const aliceVerifier = await request.startVerification("m.sas.v1");
+    const bobVerifier = await step("bob's client to see the SAS start", () => waitFor(() => atBob.verifier, WAIT, "m.key.verification.start for bob"));
+    const aliceShown = showAndConfirm(aliceVerifier);
+    const bobShown = showAndConfirm(bobVerifier);
+    const done = Promise.all([aliceVerifier.verify(), bobVerifier.verify()]);
+    const [aliceEmoji, bobEmoji] = await step("both to show emoji", () => withTimeout(Promise.all([aliceShown, bobShown]), WAIT, "the SAS for alice and bob"));
+    await step("the verification to complete for both", () => withTimeout(done, WAIT, "m.key.verification.done for both"));
+    expect(bobEmoji).toEqual(aliceEmoji);
+
+    // Each signs the other's master key with their user-signing key (/keys/signatures/upload).
+    await step("alice to trust bob through cross-signing", () =>
+      waitFor(async () => (await alice.getCrypto()!.getUserVerificationStatus(bobAccount.userId)).isCrossSigningVerified(), WAIT, "bob verified in alice's crypto"),
+    );
+    await step("bob to trust alice through cross-signing", () =>
+      waitFor(async () => (await bob.getCrypto()!.getUserVerificationStatus(aliceAccount.userId)).isCrossSigningVerified(), WAIT, "alice verified in bob's crypto"),
+    );
+    // Spec "Cross-signing": a signature by a user-signing key is only visible to the user who made it.
+    const signersOfBobsMaster = async (viewer: MatrixClient): Promise<string[]> =>
+      Object.keys(
+        ((await viewer.downloadKeysForUsers([bobAccount.userId])).master_keys?.[bobAccount.userId] as { signatures?: Record<string, unknown> } | undefined)
+          ?.signatures ?? {},
+      ).sort();
+    expect(await signersOfBobsMaster(alice)).toEqual([aliceAccount.userId, bobAccount.userId].sort());
+    expect(await signersOfBobsMaster(bob)).toEqual([bobAccount.userId]);
   });
 
   it("each device kept a fallback key on the server, as /sync's device_unused_fallback_key_types asked", () => {
