@@ -19,6 +19,16 @@ describe("GET /rooms/{roomId}/event/{eventId}", () => {
     expect((event["unsigned"] as Json)["transaction_id"]).toMatch(/^t/);
   });
 
+  it("reads the sender's own write: the event straight after the send's 200, before the projection is awaited", async () => {
+    const [alice] = await users(call, 1);
+    const roomId = await createRoom(call, alice!);
+    for (let i = 0; i < 5; i++) {
+      const id = await send(call, alice!, roomId, `fresh ${i}`);
+      const res = await expectStatus(call("GET", path(roomId, `event/${encodeURIComponent(id)}`), { token: alice!.accessToken }), 200);
+      expect(res.body["event_id"]).toBe(id);
+    }
+  });
+
   it("answers 404 M_NOT_FOUND for unknown events, strangers, and events after a member left", async () => {
     const [alice, bob, eve] = await users(call, 3);
     const roomId = await createRoom(call, alice!, { preset: "public_chat" });

@@ -1,6 +1,7 @@
 // GET /rooms/{roomId}/event/{eventId}, GET /rooms/{roomId}/context/{eventId}, PUT /rooms/{roomId}/redact/{eventId}/{txnId}.
 import { Effect } from "effect";
 import { Hono } from "hono";
+import { roomHandle } from "../../../durable/room-client";
 import { WallClock } from "../../../platform/wall-clock";
 import { eventContext, roomEvent } from "../../../readmodels/event-context";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
@@ -19,9 +20,18 @@ const getEvent = authedRoute((c) =>
     const me = c.var.requester;
     const roomId = yield* roomIdParam(c);
     const now = (yield* WallClock).nowMs();
-    const event = yield* Effect.promise(() =>
-      roomEvent(c.env.DB, { userId: me.userId, deviceId: me.deviceId, roomId, eventId: eventIdParam(c), now }),
-    );
+    const eventId = eventIdParam(c);
+    const read = () => Effect.promise(() => roomEvent(c.env.DB, { userId: me.userId, deviceId: me.deviceId, roomId, eventId, now }));
+    let event = yield* read();
+    if (!event.ok) {
+      // Read-your-writes: an event the room log holds but the read models do not yet (a client
+      // fetching what it just sent) is read again once the projection has reached it.
+      const logged = yield* Effect.promise(() => roomHandle(c.env.ROOMS, roomId).getEvent(eventId).catch(() => undefined));
+      if (logged !== undefined) {
+        yield* awaitProjection(c, roomId, logged.seq);
+        event = yield* read();
+      }
+    }
     if (!event.ok) return yield* Effect.fail(event.error);
     return c.json(event.value);
   }),
