@@ -1,0 +1,173 @@
+// End-to-end encryption through matrix-nio (python-olm) on a real `npm start`: two nio users exchange megolm messages
+// (keys uploaded, queried and claimed, room keys as olm to-device), one-time key counts drop and come back, and a nio
+// user and a matrix-js-sdk (Rust crypto) user each decrypt the other. Crypto HTTP traffic of both libraries goes to log
+// files named in failure messages.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { MsgType } from "matrix-js-sdk";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { PASSWORD, register, roomOf, startSyncing, stopAllClients, waitFor } from "./js-sdk-clients";
+import { cryptoClientFor, decryptedEvent, HttpLog } from "./js-sdk-crypto-clients";
+import { killAll, startServer, type StartedServer } from "./started-server";
+
+/** Debian's python3-matrix-nio and python3-olm install for the system interpreter, not for any pyenv one on PATH. */
+const PYTHON = "/usr/bin/python3";
+const SCRIPT = path.join(import.meta.dirname, "nio", "e2ee_flow.py");
+const WAIT = 20_000;
+
+const probe = spawnSync(PYTHON, ["-c", "import nio, olm; from nio.crypto import ENCRYPTION_ENABLED; assert ENCRYPTION_ENABLED"], {
+  encoding: "utf8",
+});
+const nioMissing = probe.error !== undefined || probe.status !== 0;
+if (nioMissing) {
+  console.warn(
+    `SKIPPED nio e2ee: ${PYTHON} cannot import nio with olm (install python3-matrix-nio and python3-olm). ` +
+      `${probe.error?.message ?? probe.stderr.trim().split("\n").at(-1) ?? ""}`,
+  );
+}
+
+/** A running e2ee_flow.py: its output so far, a wait for a line, and its exit. */
+interface Flow {
+  readonly child: ChildProcess;
+  output(): string;
+  /** The first stdout line matching `pattern` (now or later); fails if the script exits or `ms` pass first. */
+  line(pattern: RegExp, ms: number): Promise<RegExpMatchArray>;
+  readonly exited: Promise<number>;
+}
+
+function runFlow(args: string[]): Flow {
+  const child = spawn(PYTHON, [SCRIPT, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  let done = false;
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number>((resolve) =>
+    child.once("exit", (code) => {
+      done = true;
+      resolve(code ?? 1);
+    }),
+  );
+  const output = (): string => `--- stdout\n${stdout}\n--- stderr\n${stderr.slice(-4000)}`;
+  return {
+    child,
+    output,
+    exited,
+    line: (pattern, ms) =>
+      waitFor(
+        () => {
+          const found = stdout.split("\n").map((l) => l.match(pattern)).find((m) => m !== null);
+          if (found !== undefined) return found;
+          if (done) throw new Error(`nio script exited before printing ${String(pattern)}\n${output()}`);
+          return undefined;
+        },
+        ms,
+        `nio to print ${String(pattern)}\n${output()}`,
+      ),
+  };
+}
+
+const flows: Flow[] = [];
+let server: StartedServer;
+let dir: string;
+let jsLog: HttpLog;
+const nioLog = (): string => path.join(dir, "nio-http.log");
+
+/** The last lines of the nio HTTP log, for failure messages. */
+function nioLogTail(): string {
+  try {
+    return readFileSync(nioLog(), "utf8").split("\n").slice(-60).join("\n");
+  } catch {
+    return "(no nio HTTP log)";
+  }
+}
+
+/** Registration's two user-interactive steps over plain HTTP; nio then logs in with the password. */
+async function registerUser(name: string): Promise<string> {
+  const url = `${server.baseUrl}/_matrix/client/v3/register`;
+  const body = { username: `${name}${Date.now().toString(36)}`, password: PASSWORD };
+  const first = await fetch(url, { method: "POST", body: JSON.stringify(body) });
+  const { session } = (await first.json()) as { session: string };
+  const done = await fetch(url, { method: "POST", body: JSON.stringify({ ...body, auth: { type: "m.login.dummy", session } }) });
+  expect(done.status).toBe(200);
+  return ((await done.json()) as { user_id: string }).user_id;
+}
+
+let anyFailed = false;
+afterEach((context) => {
+  if (context.task.result?.state === "fail") anyFailed = true;
+});
+
+describe.skipIf(nioMissing)("matrix-nio end-to-end encryption", () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "matrix-e2e-nio-e2ee-"));
+    jsLog = new HttpLog(path.join(dir, "js-sdk-http.log"));
+    // INSPECTOR=off: see startWithTwoUsers in js-sdk-clients.ts.
+    server = await startServer({ PERSIST_DIR: dir, REGISTRATION: "open", RATE_LIMIT: "off", INSPECTOR: "off" });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const flow of flows) if (flow.child.exitCode === null) flow.child.kill("SIGKILL");
+    stopAllClients();
+    await killAll();
+    // Keep the HTTP logs of a failed run for the report; a clean run leaves nothing behind.
+    if (anyFailed || process.env["E2E_CRYPTO_KEEP_LOG"] === "1") console.warn(`nio e2ee HTTP logs kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("two nio users: megolm both ways, room keys by olm to-device, one-time key counts drop after a claim and come back", async () => {
+    const alice = await registerUser("alice");
+    const bob = await registerUser("bob");
+    const flow = runFlow(["pair", server.baseUrl, nioLog(), alice, PASSWORD, bob, PASSWORD]);
+    flows.push(flow);
+    const code = await flow.exited;
+    const report = `exit ${code}\n${flow.output()}\n--- nio HTTP log (${nioLog()}), last lines\n${nioLogTail()}`;
+    expect(code, report).toBe(0);
+    for (const step of [
+      "ok alice uploads device and one-time keys",
+      "ok bob joins the encrypted room",
+      "ok alice's nio knows bob's device from /keys/query",
+      "ok bob decrypts alice's message",
+      "ok bob's /sync count drops to",
+      "ok bob's nio re-uploads and the count is back at",
+      "ok alice decrypts bob's reply",
+      "ok bob decrypts alice's second message",
+      "NIO E2EE PAIR OK",
+    ])
+      expect(flow.output(), report).toContain(step);
+  }, 60_000);
+
+  it("a nio user and a matrix-js-sdk (Rust crypto) user each decrypt the other's message", async () => {
+    const nioUser = await registerUser("nio");
+    const carolAccount = await register(server, "carol");
+    const carol = await startSyncing(await cryptoClientFor(server, carolAccount, jsLog, "carol"));
+    const fromNio = "hello js-sdk, from nio";
+    const fromJs = "hello nio, from js-sdk";
+    const flow = runFlow(["cross", server.baseUrl, nioLog(), nioUser, PASSWORD, carolAccount.userId, fromNio, fromJs]);
+    flows.push(flow);
+    const report = (): string =>
+      `${flow.output()}\n--- nio HTTP log (${nioLog()}), last lines\n${nioLogTail()}\n--- js-sdk crypto log: ${jsLog.file}` +
+      `\nfailed js-sdk crypto requests:\n  ${jsLog.failures().slice(-10).join("\n  ")}`;
+    try {
+      const [, roomId] = await flow.line(/^ROOM (\S+)$/, WAIT);
+      await roomOf(carol, roomId!, WAIT);
+      await carol.joinRoom(roomId!);
+      const [, eventId] = await flow.line(/^SENT (\S+)$/, WAIT);
+      const event = await decryptedEvent(carol, roomId!, eventId!, WAIT);
+      expect(event.getSender()).toBe(nioUser);
+      expect(event.getContent()["body"]).toBe(fromNio);
+      expect(event.getWireType()).toBe("m.room.encrypted");
+      const sent = await carol.sendMessage(roomId!, { msgtype: MsgType.Text, body: fromJs });
+      const mine = await decryptedEvent(carol, roomId!, sent.event_id, WAIT);
+      expect(mine.getWireType()).toBe("m.room.encrypted");
+    } catch (error) {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${report()}`, { cause: error });
+    }
+    const code = await flow.exited;
+    expect(code, `exit ${code}\n${report()}`).toBe(0);
+    expect(flow.output(), report()).toContain("ok nio decrypts the js-sdk user's message");
+    expect(flow.output(), report()).toContain("NIO E2EE CROSS OK");
+  }, 60_000);
+});

@@ -1,0 +1,325 @@
+#!/usr/bin/python3
+"""End-to-end encryption through matrix-nio (with python-olm) against a running server.
+
+Usage:
+  e2ee_flow.py pair HOMESERVER HTTP_LOG ALICE_USER_ID ALICE_PASSWORD BOB_USER_ID BOB_PASSWORD
+      Two nio users: keys uploaded, alice's encrypted room, bob invited and joined, a megolm message each
+      way (room key shared by olm to-device after /keys/query and /keys/claim), and bob's one-time key
+      count dropping by the claimed key and coming back when his nio re-uploads.
+  e2ee_flow.py cross HOMESERVER HTTP_LOG NIO_USER_ID NIO_PASSWORD JS_USER_ID NIO_BODY JS_BODY
+      One nio user and one matrix-js-sdk user (driven by the test): nio creates an encrypted room and
+      invites the js-sdk user, prints "ROOM <room_id>", waits for the join, sends NIO_BODY encrypted and
+      prints "SENT <event_id>", then waits for the js-sdk user's encrypted JS_BODY and decrypts it.
+
+Prints one line per step ("ok ...") and "NIO E2EE <MODE> OK" at the end; exits 1 naming the step that failed.
+HTTP_LOG receives every crypto request nio made and the server's answer (and the crypto parts of /sync).
+"""
+import asyncio
+import json
+import re
+import sys
+import tempfile
+from datetime import datetime, timezone
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    JoinResponse,
+    KeysUploadResponse,
+    LoginResponse,
+    MegolmEvent,
+    RoomCreateResponse,
+    RoomMessageText,
+    RoomSendResponse,
+    SyncResponse,
+)
+from nio.api import RoomPreset
+
+STEP_TIMEOUT_S = 20
+MEGOLM = "m.megolm.v1.aes-sha2"
+CRYPTO_PATH = re.compile(r"/(keys/|room_keys/|sendToDevice/|login|joined_members|members)")
+SYNC_CRYPTO_FIELDS = ("to_device", "device_lists", "device_one_time_keys_count", "device_unused_fallback_key_types")
+MAX_BODY = 3000
+
+
+class FlowError(Exception):
+    pass
+
+
+def clip(text):
+    return text if len(text) <= MAX_BODY else f"{text[:MAX_BODY]}…({len(text)} chars)"
+
+
+class LoggedClient(AsyncClient):
+    """An AsyncClient that appends its crypto-relevant HTTP exchanges to a log file, for failure reports."""
+
+    log_file = None
+    #: ("sync" | "upload", signed_curve25519 count) as the server answered them, oldest first.
+    key_counts = None
+
+    async def send(self, method, path, data=None, headers=None, trace_context=None, timeout=None):
+        response = await super().send(method, path, data, headers, trace_context, timeout)
+        bare = path.split("?")[0]
+        is_sync = bare.endswith("/sync")
+        if self.log_file is None or not (is_sync or CRYPTO_PATH.search(bare)):
+            return response
+        text = (await response.read()).decode("utf-8", "replace")  # aiohttp keeps the body for nio's own read
+        shown = text
+        if is_sync and response.status == 200:
+            body = json.loads(text)
+            picked = {"next_batch": body.get("next_batch")}
+            picked.update({k: body[k] for k in SYNC_CRYPTO_FIELDS if k in body and body[k]})
+            shown = json.dumps(picked)
+        query = re.sub(r"access_token=[^&]*&?", "", path.split("?", 1)[1]) if "?" in path else ""
+        request = re.sub(r'"password": ?"[^"]*"', '"password": "…"', data) if isinstance(data, str) else ""
+        with open(self.log_file, "a", encoding="utf-8") as log:
+            at = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+            log.write(f"{at} {self.user_id}/{self.device_id} {method} {bare}{'?' + query if query else ''} -> {response.status}\n")
+            if request:
+                log.write(f"  request:  {clip(request)}\n")
+            log.write(f"  response: {clip(shown)}\n")
+        return response
+
+
+def expect(response, kind, step):
+    if not isinstance(response, kind):
+        raise FlowError(f"{step}: expected {kind.__name__}, got {type(response).__name__}: {response}")
+    print(f"ok {step}", flush=True)
+    return response
+
+
+def make_client(homeserver, user_id, store, log_file):
+    config = AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True)
+    client = LoggedClient(homeserver, user_id, store_path=store, config=config)
+    client.log_file = log_file
+    client.key_counts = []
+    return client
+
+
+async def login(client, password, name):
+    """Logs in (nio then opens its olm store) and uploads the device keys and one-time keys."""
+    expect(await client.login(password, device_name=name), LoginResponse, f"{name} logs in")
+    if not client.olm:
+        raise FlowError(f"{name}: nio has no olm machine after login (is python3-olm installed?)")
+    if not client.should_upload_keys:
+        raise FlowError(f"{name}: a new nio device should want to upload its keys")
+    uploaded = expect(await client.keys_upload(), KeysUploadResponse, f"{name} uploads device and one-time keys")
+    client.key_counts.append(("upload", uploaded.signed_curve25519_count))
+    if uploaded.signed_curve25519_count <= 0:
+        raise FlowError(f"{name}: /keys/upload answered one_time_key_counts {uploaded}, expected signed_curve25519 > 0")
+    return uploaded.signed_curve25519_count
+
+
+async def sync_once(client, timeout_ms=1000):
+    """One round of what nio's sync_forever does: /sync, then to-device sends, key upload, query and claim as nio asks."""
+    response = await client.sync(timeout=timeout_ms)
+    if not isinstance(response, SyncResponse):
+        raise FlowError(f"{client.user_id}: sync failed: {response}")
+    client.key_counts.append(("sync", one_time_key_count(response)))
+    for sent in await client.send_to_device_messages():
+        if not type(sent).__name__.endswith("Response"):
+            raise FlowError(f"{client.user_id}: to-device send failed: {sent}")
+    if client.should_upload_keys:
+        uploaded = await expect_ok(client, await client.keys_upload(), "keys_upload")
+        client.key_counts.append(("upload", uploaded.signed_curve25519_count))
+    if client.should_query_keys:
+        await expect_ok(client, await client.keys_query(), "keys_query")
+    if client.should_claim_keys:
+        await expect_ok(client, await client.keys_claim(client.get_users_for_key_claiming()), "keys_claim")
+    return response
+
+
+async def expect_ok(client, response, what):
+    if type(response).__name__.endswith("Error"):
+        raise FlowError(f"{client.user_id}: {what} failed: {response}")
+    return response
+
+
+async def sync_until(client, condition, step, timeout_ms=1000):
+    """Syncs (long-polling) until `condition()` holds; fails after STEP_TIMEOUT_S."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + STEP_TIMEOUT_S
+    while not condition():
+        if loop.time() > deadline:
+            raise FlowError(f"{step}: not done within {STEP_TIMEOUT_S}s")
+        await sync_once(client, timeout_ms)
+    print(f"ok {step}", flush=True)
+
+
+def joined(client, room_id, user_id):
+    room = client.rooms.get(room_id)
+    return room is not None and user_id in room.users and room.users[user_id].invited is False
+
+
+class Inbox:
+    """The room messages a client decrypted, and the ones it could not (MegolmEvent), as its callbacks saw them."""
+
+    def __init__(self, client):
+        self.texts = []
+        self.undecrypted = []
+        client.add_event_callback(self.on_text, RoomMessageText)
+        client.add_event_callback(self.on_megolm, MegolmEvent)
+
+    async def on_text(self, room, event):
+        self.texts.append((room.room_id, event))
+
+    async def on_megolm(self, room, event):
+        self.undecrypted.append((room.room_id, event))
+
+    def find(self, room_id, sender, body):
+        return next((e for r, e in self.texts if r == room_id and e.sender == sender and e.body == body), None)
+
+    def failure(self, room_id, sender):
+        return next((e for r, e in self.undecrypted if r == room_id and e.sender == sender), None)
+
+
+async def receive_encrypted(client, inbox, room_id, sender, body, step):
+    """Syncs until `client` has decrypted `sender`'s `body`; an event that stays undecryptable fails the step."""
+    try:
+        await sync_until(client, lambda: inbox.find(room_id, sender, body) is not None, step)
+    except FlowError as error:
+        undecrypted = inbox.failure(room_id, sender)
+        if undecrypted is not None:
+            raise FlowError(
+                f"{step}: the event arrived but nio could not decrypt it (MegolmEvent session_id={undecrypted.session_id}"
+                f" sender_key={undecrypted.sender_key} device={undecrypted.device_id}); no m.room_key reached it"
+            ) from error
+        raise
+    event = inbox.find(room_id, sender, body)
+    if not event.decrypted:
+        raise FlowError(f"{step}: {body!r} reached nio as a plaintext event, not decrypted from m.room.encrypted")
+    return event
+
+
+async def create_encrypted_room(client, invitee, name):
+    created = expect(
+        await client.room_create(
+            name=name,
+            preset=RoomPreset.private_chat,
+            invite=[invitee],
+            initial_state=[{"type": "m.room.encryption", "state_key": "", "content": {"algorithm": MEGOLM}}],
+        ),
+        RoomCreateResponse,
+        f"{client.user_id} creates an encrypted room and invites {invitee}",
+    )
+    room_id = created.room_id
+    await sync_until(
+        client, lambda: room_id in client.rooms and client.rooms[room_id].encrypted, "the creator's sync has the room as encrypted"
+    )
+    return room_id
+
+
+def one_time_key_count(sync_response):
+    return sync_response.device_key_count.signed_curve25519
+
+
+async def pair(homeserver, log_file, alice_id, alice_password, bob_id, bob_password):
+    with tempfile.TemporaryDirectory() as store:
+        alice = make_client(homeserver, alice_id, store, log_file)
+        bob = make_client(homeserver, bob_id, store, log_file)
+        try:
+            await login(alice, alice_password, "alice")
+            bob_uploaded = await login(bob, bob_password, "bob")
+            alice_inbox, bob_inbox = Inbox(alice), Inbox(bob)
+            await sync_once(alice, 0)
+            first = await sync_once(bob, 0)
+            if one_time_key_count(first) != bob_uploaded:
+                raise FlowError(f"bob's first /sync counts {first.device_key_count} one-time keys, /keys/upload said {bob_uploaded}")
+            print(f"ok bob's /sync counts the {bob_uploaded} one-time keys he uploaded", flush=True)
+
+            room_id = await create_encrypted_room(alice, bob_id, "nio secrets")
+            await sync_until(bob, lambda: room_id in bob.invited_rooms, "bob's sync shows alice's invite")
+            expect(await bob.join(room_id), JoinResponse, "bob joins the encrypted room")
+            await sync_until(bob, lambda: room_id in bob.rooms and bob.rooms[room_id].encrypted, "bob's sync has the room as encrypted")
+            await sync_until(alice, lambda: joined(alice, room_id, bob_id), "alice's sync shows bob joined")
+
+            # room_send: members, /keys/query for bob, /keys/claim of his one-time key, olm m.room_key by /sendToDevice.
+            hello = "hello bob, encrypted by nio"
+            sent = expect(
+                await alice.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": hello}, ignore_unverified_devices=True),
+                RoomSendResponse,
+                "alice sends an encrypted message (room key shared with bob's device)",
+            )
+            if bob.device_id not in alice.device_store[bob_id]:
+                raise FlowError(f"alice's nio does not know bob's device {bob.device_id} after /keys/query")
+            print("ok alice's nio knows bob's device from /keys/query", flush=True)
+            event = await receive_encrypted(bob, bob_inbox, room_id, alice_id, hello, "bob decrypts alice's message")
+            if event.event_id != sent.event_id:
+                raise FlowError(f"bob decrypted {event.event_id}, alice sent {sent.event_id}")
+
+            # Alice's /keys/claim took one of bob's one-time keys: his /sync count drops by one, and his nio
+            # (in the sync rounds above) uploaded a replacement, which /keys/upload and the next /sync count.
+            await sync_once(bob, 0)
+            history = bob.key_counts
+            dropped = next((i for i, (_, n) in enumerate(history) if n == bob_uploaded - 1), None)
+            if dropped is None or history[dropped][0] != "sync":
+                raise FlowError(f"bob's one-time key counts never showed {bob_uploaded - 1} in /sync after alice's claim: {history}")
+            print(f"ok bob's /sync count drops to {bob_uploaded - 1} after alice's claim", flush=True)
+            upload = next((i for i, (source, _) in enumerate(history) if source == "upload" and i > dropped), None)
+            if upload is None or history[upload][1] != bob_uploaded:
+                raise FlowError(f"bob's nio did not top his one-time keys back up to {bob_uploaded}: {history}")
+            if history[-1] != ("sync", bob_uploaded):
+                raise FlowError(f"bob's latest /sync does not count {bob_uploaded} one-time keys: {history}")
+            print(f"ok bob's nio re-uploads and the count is back at {bob_uploaded} in /keys/upload and /sync", flush=True)
+
+            reply = "hello alice, encrypted by nio"
+            expect(
+                await bob.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": reply}, ignore_unverified_devices=True),
+                RoomSendResponse,
+                "bob replies encrypted",
+            )
+            await receive_encrypted(alice, alice_inbox, room_id, bob_id, reply, "alice decrypts bob's reply")
+
+            # A second message from alice reuses the outbound session: no new claim, bob still decrypts.
+            again = "second message in the same megolm session"
+            expect(
+                await alice.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": again}, ignore_unverified_devices=True),
+                RoomSendResponse,
+                "alice sends again",
+            )
+            await receive_encrypted(bob, bob_inbox, room_id, alice_id, again, "bob decrypts alice's second message")
+        finally:
+            await alice.close()
+            await bob.close()
+
+
+async def cross(homeserver, log_file, nio_id, nio_password, js_id, nio_body, js_body):
+    with tempfile.TemporaryDirectory() as store:
+        nio_user = make_client(homeserver, nio_id, store, log_file)
+        try:
+            await login(nio_user, nio_password, "nio user")
+            inbox = Inbox(nio_user)
+            await sync_once(nio_user, 0)
+            room_id = await create_encrypted_room(nio_user, js_id, "nio and js-sdk")
+            print(f"ROOM {room_id}", flush=True)
+            await sync_until(nio_user, lambda: joined(nio_user, room_id, js_id), "the js-sdk user's join reaches nio")
+            sent = expect(
+                await nio_user.room_send(
+                    room_id, "m.room.message", {"msgtype": "m.text", "body": nio_body}, ignore_unverified_devices=True
+                ),
+                RoomSendResponse,
+                "nio sends an encrypted message to the js-sdk user",
+            )
+            print(f"SENT {sent.event_id}", flush=True)
+            await receive_encrypted(nio_user, inbox, room_id, js_id, js_body, "nio decrypts the js-sdk user's message")
+        finally:
+            await nio_user.close()
+
+
+def main():
+    modes = {"pair": (pair, 6), "cross": (cross, 7)}
+    if len(sys.argv) < 2 or sys.argv[1] not in modes or len(sys.argv) != 2 + modes[sys.argv[1]][1]:
+        print(__doc__, file=sys.stderr)
+        return 2
+    run, _count = modes[sys.argv[1]]
+    try:
+        asyncio.run(run(*sys.argv[2:]))
+    except FlowError as error:
+        print(f"FAILED {error}", flush=True)
+        return 1
+    print(f"NIO E2EE {sys.argv[1].upper()} OK", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
