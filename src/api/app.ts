@@ -16,7 +16,9 @@ import { mountRoomRoutes } from "./client/rooms/rooms-api";
 import { mountRoomUpgradeRoutes } from "./client/rooms/upgrade-route";
 import { mountToDeviceRoutes } from "./client/to-device/to-device-api";
 import { mountKeyBackupRoutes } from "./client/key-backup/key-backup-api";
+import { mountMediaRoutes } from "./media/media-api";
 import { mountUserDataRoutes } from "./client/user-data/user-data-api";
+import { mountVoipRoutes } from "./client/voip/voip-api";
 import { versionsRoutes } from "./client/versions";
 import { cors } from "./cors";
 import { makeNotFound, onError } from "./error-handlers";
@@ -59,6 +61,8 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   mountKeysRoutes(app);
   mountToDeviceRoutes(app);
   mountKeyBackupRoutes(app);
+  mountMediaRoutes(app);
+  mountVoipRoutes(app);
   if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);
   app.onError(onError);
   app.notFound(makeNotFound(app));

@@ -5,8 +5,10 @@ import type { Rejection } from "../durable/room-client";
 import type { JsonObject } from "../protocol/json-value";
 import type { E2eeKeyError } from "../protocol/e2ee/key-error";
 import type { KeyBackupError } from "../protocol/key-backup/key-backup-error";
+import type { MediaError } from "../protocol/media/media-error";
 import type { StrictJsonError } from "../protocol/strict-json";
 import type { ConfigError } from "../platform/config-error";
+import type { SettingError } from "../platform/setting-error";
 import type { SigningKeyStoreError } from "../platform/signing-key-store";
 import type { InvalidFilter } from "../protocol/filters/parse-filter";
 import type { InvalidPushRule, PushRuleNotFound } from "../protocol/push/push-rule-error";
@@ -51,6 +53,7 @@ const TABLE: {
   readonly JsonBodyError: Reasons<JsonBodyError>;
   readonly RequestDecodeError: Reasons<RequestDecodeError>;
   readonly ConfigError: Reasons<ConfigError>;
+  readonly SettingError: Reasons<SettingError>;
   readonly SigningKeyStoreError: Reasons<SigningKeyStoreError>;
   readonly UserDataError: Reasons<UserDataError>;
   readonly InvalidFilter: Reasons<InvalidFilter>;
@@ -61,6 +64,7 @@ const TABLE: {
   readonly EphemeralError: Reasons<EphemeralError>;
   readonly E2eeKeyError: Reasons<E2eeKeyError>;
   readonly KeyBackupError: Reasons<KeyBackupError>;
+  readonly MediaError: Reasons<MediaError>;
 } & {
   // Account errors carry a human-readable reason, so they map by tag alone and show the reason.
   readonly [Tag in AccountError["_tag"]]: Mapping;
@@ -96,6 +100,8 @@ const TABLE: {
     bad_signing_key_seed: INTERNAL,
     bad_rate_limit: INTERNAL,
   },
+  // An unusable TURN or presence-timing setting: a server fault, the details go to the log.
+  SettingError: { bad_turn_setting: INTERNAL, bad_presence_setting: INTERNAL },
   SigningKeyStoreError: { storage_failed: INTERNAL, corrupt_key: INTERNAL },
   UserDataError: {
     other_user: { status: 403, errcode: "M_FORBIDDEN" },
@@ -170,6 +176,20 @@ const TABLE: {
     key_not_found: NOT_FOUND,
     wrong_version: { status: 403, errcode: "M_WRONG_ROOM_KEYS_VERSION" },
     too_large: { status: 413, errcode: "M_TOO_LARGE" },
+  },
+  // The content repository (spec "Content repository", its upload, create, download and thumbnail answers).
+  MediaError: {
+    not_found: NOT_FOUND,
+    not_yet_uploaded: { status: 504, errcode: "M_NOT_YET_UPLOADED" },
+    too_large: { status: 413, errcode: "M_TOO_LARGE" },
+    cannot_overwrite: { status: 409, errcode: "M_CANNOT_OVERWRITE_MEDIA" },
+    forbidden: { status: 403, errcode: "M_FORBIDDEN" },
+    limit_exceeded: { status: 429, errcode: "M_LIMIT_EXCEEDED" },
+    invalid_param: INVALID_PARAM,
+    missing_param: { status: 400, errcode: "M_MISSING_PARAM" },
+    cannot_thumbnail: { status: 400, errcode: "M_UNKNOWN" },
+    thumbnail_too_large: { status: 413, errcode: "M_TOO_LARGE" },
+    bad_config: INTERNAL,
   },
   UserInUse: { status: 400, errcode: "M_USER_IN_USE" },
   InvalidUsername: { status: 400, errcode: "M_INVALID_USERNAME" },
