@@ -95,6 +95,33 @@ async function registerUser(name: string): Promise<string> {
   return ((await done.json()) as { user_id: string }).user_id;
 }
 
+/** The signed_curve25519 count in a logged /sync or /keys/upload answer. */
+function signedCount(response: string, field: "device_one_time_keys_count" | "one_time_key_counts"): number | undefined {
+  try {
+    const counts = (JSON.parse(response) as Record<string, Record<string, number> | undefined>)[field];
+    return counts === undefined ? undefined : (counts["signed_curve25519"] ?? 0);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `who`'s /sync once counted one key fewer than her last upload and a later /keys/upload restored the count. */
+function oneTimeKeysToppedUp(log: HttpLog, who: string): boolean {
+  const mine = log.exchanges.filter((e) => e.who === who && e.status === 200);
+  let uploaded: number | undefined;
+  let dropped = false;
+  for (const e of mine) {
+    if (e.path.includes("/keys/upload")) {
+      const count = signedCount(e.response, "one_time_key_counts");
+      if (dropped && count === uploaded) return true;
+      if (count !== undefined && count > 0) uploaded = count;
+    } else if (e.path.includes("/sync") && uploaded !== undefined) {
+      if (signedCount(e.response, "device_one_time_keys_count") === uploaded - 1) dropped = true;
+    }
+  }
+  return false;
+}
+
 let anyFailed = false;
 afterEach((context) => {
   if (context.task.result?.state === "fail") anyFailed = true;
@@ -117,7 +144,7 @@ describe.skipIf(nioMissing)("matrix-nio end-to-end encryption", () => {
     else rmSync(dir, { recursive: true, force: true });
   });
 
-  it("two nio users: megolm both ways, room keys by olm to-device, one-time key counts drop after a claim and come back", async () => {
+  it("two nio users: megolm both ways, room keys by olm to-device, one-time key counts drop after a claim and come back, a second device comes and goes, emoji verification", async () => {
     const alice = await registerUser("alice");
     const bob = await registerUser("bob");
     const flow = runFlow(["pair", server.baseUrl, nioLog(), alice, PASSWORD, bob, PASSWORD]);
@@ -134,6 +161,14 @@ describe.skipIf(nioMissing)("matrix-nio end-to-end encryption", () => {
       "ok bob's nio re-uploads and the count is back at",
       "ok alice decrypts bob's reply",
       "ok bob decrypts alice's second message",
+      "ok alice's nio learns bob's new device (device_lists.changed, /keys/query)",
+      "ok bob's new device decrypts it",
+      "ok alice's nio drops bob's signed-out device",
+      "ok alice's new room key goes to bob's first device only",
+      "ok both see the same emoji",
+      "ok alice's nio marks bob's device verified (MAC)",
+      "ok bob's nio marks alice's device verified (MAC)",
+      "ok alice sends without ignore_unverified_devices",
       "NIO E2EE PAIR OK",
     ])
       expect(flow.output(), report).toContain(step);
@@ -159,6 +194,8 @@ describe.skipIf(nioMissing)("matrix-nio end-to-end encryption", () => {
       expect(event.getSender()).toBe(nioUser);
       expect(event.getContent()["body"]).toBe(fromNio);
       expect(event.getWireType()).toBe("m.room.encrypted");
+      // nio claimed one of carol's one-time keys: her /sync counts one fewer and her Rust crypto uploads a replacement.
+      await waitFor(() => oneTimeKeysToppedUp(jsLog, "carol"), WAIT, "carol's count to drop in /sync and her /keys/upload to restore it");
       const sent = await carol.sendMessage(roomId!, { msgtype: MsgType.Text, body: fromJs });
       const mine = await decryptedEvent(carol, roomId!, sent.event_id, WAIT);
       expect(mine.getWireType()).toBe("m.room.encrypted");

@@ -27,17 +27,20 @@ from nio import (
     JoinResponse,
     KeysUploadResponse,
     LoginResponse,
+    LogoutResponse,
     MegolmEvent,
     RoomCreateResponse,
     RoomMessageText,
     RoomSendResponse,
     SyncResponse,
+    ToDeviceResponse,
 )
 from nio.api import RoomPreset
+from nio.crypto.sas import SasState
 
 STEP_TIMEOUT_S = 20
 MEGOLM = "m.megolm.v1.aes-sha2"
-CRYPTO_PATH = re.compile(r"/(keys/|room_keys/|sendToDevice/|login|joined_members|members)")
+CRYPTO_PATH = re.compile(r"/(keys/|room_keys/|sendToDevice/|login|logout|devices|joined_members|members)")
 SYNC_CRYPTO_FIELDS = ("to_device", "device_lists", "device_one_time_keys_count", "device_unused_fallback_key_types")
 MAX_BODY = 3000
 
@@ -56,6 +59,9 @@ class LoggedClient(AsyncClient):
     log_file = None
     #: ("sync" | "upload", signed_curve25519 count) as the server answered them, oldest first.
     key_counts = None
+    #: Every to-device event /sync delivered (as JSON), and any delivered again by a later /sync.
+    to_device_seen = None
+    to_device_repeated = None
 
     async def send(self, method, path, data=None, headers=None, trace_context=None, timeout=None):
         response = await super().send(method, path, data, headers, trace_context, timeout)
@@ -67,6 +73,11 @@ class LoggedClient(AsyncClient):
         shown = text
         if is_sync and response.status == 200:
             body = json.loads(text)
+            for event in body.get("to_device", {}).get("events", []):
+                seen = json.dumps(event, sort_keys=True)
+                if seen in self.to_device_seen:
+                    self.to_device_repeated.append(f"{path.split('?')[-1]}: {clip(seen)}")
+                self.to_device_seen.add(seen)
             picked = {"next_batch": body.get("next_batch")}
             picked.update({k: body[k] for k in SYNC_CRYPTO_FIELDS if k in body and body[k]})
             shown = json.dumps(picked)
@@ -93,6 +104,8 @@ def make_client(homeserver, user_id, store, log_file):
     client = LoggedClient(homeserver, user_id, store_path=store, config=config)
     client.log_file = log_file
     client.key_counts = []
+    client.to_device_seen = set()
+    client.to_device_repeated = []
     return client
 
 
@@ -116,6 +129,9 @@ async def sync_once(client, timeout_ms=1000):
     if not isinstance(response, SyncResponse):
         raise FlowError(f"{client.user_id}: sync failed: {response}")
     client.key_counts.append(("sync", one_time_key_count(response)))
+    if client.to_device_repeated:
+        # Spec: the server deletes to-device messages once the client's next /sync (its `since`) acknowledges them.
+        raise FlowError(f"{client.user_id}/{client.device_id}: /sync delivered a to-device event again: {client.to_device_repeated}")
     for sent in await client.send_to_device_messages():
         if not type(sent).__name__.endswith("Response"):
             raise FlowError(f"{client.user_id}: to-device send failed: {sent}")
@@ -169,23 +185,25 @@ class Inbox:
     def find(self, room_id, sender, body):
         return next((e for r, e in self.texts if r == room_id and e.sender == sender and e.body == body), None)
 
-    def failure(self, room_id, sender):
-        return next((e for r, e in self.undecrypted if r == room_id and e.sender == sender), None)
 
 
 async def receive_encrypted(client, inbox, room_id, sender, body, step):
-    """Syncs until `client` has decrypted `sender`'s `body`; an event that stays undecryptable fails the step."""
-    try:
-        await sync_until(client, lambda: inbox.find(room_id, sender, body) is not None, step)
-    except FlowError as error:
-        undecrypted = inbox.failure(room_id, sender)
-        if undecrypted is not None:
-            raise FlowError(
-                f"{step}: the event arrived but nio could not decrypt it (MegolmEvent session_id={undecrypted.session_id}"
-                f" sender_key={undecrypted.sender_key} device={undecrypted.device_id}); no m.room_key reached it"
-            ) from error
-        raise
+    """Syncs until `client` has decrypted `sender`'s `body`. nio does not retry an event it could not decrypt, so a
+    new undecryptable event from `sender` (its room key had not arrived by then) fails the step at once."""
+    start = len(inbox.undecrypted)
+
+    def failed():
+        return next((e for r, e in inbox.undecrypted[start:] if r == room_id and e.sender == sender), None)
+
+    await sync_until(client, lambda: inbox.find(room_id, sender, body) is not None or failed() is not None, step)
     event = inbox.find(room_id, sender, body)
+    if event is None:
+        undecrypted = failed()
+        raise FlowError(
+            f"{step}: the event {undecrypted.event_id} arrived but nio could not decrypt it (session_id={undecrypted.session_id}"
+            f" sender_key={undecrypted.sender_key} device={undecrypted.device_id}): no m.room_key for it had reached"
+            f" {client.user_id}/{client.device_id} by then"
+        )
     if not event.decrypted:
         raise FlowError(f"{step}: {body!r} reached nio as a plaintext event, not decrypted from m.room.encrypted")
     return event
@@ -278,9 +296,92 @@ async def pair(homeserver, log_file, alice_id, alice_password, bob_id, bob_passw
                 "alice sends again",
             )
             await receive_encrypted(bob, bob_inbox, room_id, alice_id, again, "bob decrypts alice's second message")
+
+            # Bob signs in on a second nio device: alice's /sync lists him in device_lists.changed, her nio queries
+            # his keys again, rotates the room key and shares the new one with both of his devices.
+            phone = make_client(homeserver, bob_id, store, log_file)
+            try:
+                await login(phone, bob_password, "bob's phone")
+                phone_inbox = Inbox(phone)
+                await sync_once(phone, 0)
+                await sync_until(
+                    alice,
+                    lambda: phone.device_id in {d.id for d in alice.device_store.active_user_devices(bob_id)},
+                    "alice's nio learns bob's new device (device_lists.changed, /keys/query)",
+                )
+                both = "for both of bob's devices"
+                expect(
+                    await alice.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": both}, ignore_unverified_devices=True),
+                    RoomSendResponse,
+                    "alice sends after bob's new device appeared",
+                )
+                await receive_encrypted(phone, phone_inbox, room_id, alice_id, both, "bob's new device decrypts it")
+                await receive_encrypted(bob, bob_inbox, room_id, alice_id, both, "bob's first device decrypts it too")
+
+                # The phone signs out: alice's nio drops it and no longer shares room keys with it.
+                expect(await phone.logout(), LogoutResponse, "bob's phone signs out")
+                await sync_until(
+                    alice,
+                    lambda: phone.device_id not in {d.id for d in alice.device_store.active_user_devices(bob_id)},
+                    "alice's nio drops bob's signed-out device (device_lists.changed, /keys/query)",
+                )
+                after = "after the phone signed out"
+                expect(
+                    await alice.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": after}, ignore_unverified_devices=True),
+                    RoomSendResponse,
+                    "alice sends after bob's phone signed out",
+                )
+                shared = alice.olm.outbound_group_sessions[room_id].users_shared_with
+                if (bob_id, phone.device_id) in shared or (bob_id, bob.device_id) not in shared:
+                    raise FlowError(f"alice's new room key went to {sorted(shared)}: expected bob's first device and not his phone")
+                print("ok alice's new room key goes to bob's first device only", flush=True)
+                await receive_encrypted(bob, bob_inbox, room_id, alice_id, after, "bob's first device decrypts it")
+            finally:
+                await phone.close()
+
+            trusted = await verify_by_emoji(alice, bob, room_id)
+            await receive_encrypted(bob, bob_inbox, room_id, alice_id, trusted, "bob decrypts it")
         finally:
             await alice.close()
             await bob.close()
+
+
+def sas_past(client, tx, state):
+    """Whether `client`'s verification `tx` went past `state`; a cancelled one fails the flow."""
+    sas = client.key_verifications[tx]
+    if sas.canceled:
+        raise FlowError(f"{client.user_id}'s verification {tx} was cancelled: {sas.cancel_code} {sas.cancel_reason}")
+    return sas.state.value > state.value
+
+
+async def verify_by_emoji(alice, bob, room_id):
+    """Alice verifies bob's device by SAS emoji, every m.key.verification.* message going by /sendToDevice and /sync's
+    to_device; each nio then trusts the other's device, and alice's next message needs no ignore_unverified_devices."""
+    device = alice.device_store[bob.user_id][bob.device_id]
+    expect(await alice.start_key_verification(device), ToDeviceResponse, "alice starts emoji verification of bob's device")
+    tx = next(t for t, sas in alice.key_verifications.items() if sas.other_olm_device.id == bob.device_id)
+    await sync_until(bob, lambda: tx in bob.key_verifications, "bob's nio receives m.key.verification.start")
+    expect(await bob.accept_key_verification(tx), ToDeviceResponse, "bob accepts")
+    # accept -> alice's key -> bob's key: each nio answers from its sync rounds' outgoing to-device queue.
+    await sync_until(alice, lambda: sas_past(alice, tx, SasState.started), "alice's nio receives the accept and sends her key")
+    await sync_until(bob, lambda: bob.key_verifications[tx].other_key_set, "bob's nio receives alice's key and sends his")
+    await sync_until(alice, lambda: alice.key_verifications[tx].other_key_set, "alice's nio receives bob's key")
+    alice_emoji, bob_emoji = alice.key_verifications[tx].get_emoji(), bob.key_verifications[tx].get_emoji()
+    if alice_emoji != bob_emoji:
+        raise FlowError(f"the emoji differ: alice sees {alice_emoji}, bob sees {bob_emoji}")
+    print(f"ok both see the same emoji {[name for _, name in alice_emoji]}", flush=True)
+    expect(await alice.confirm_short_auth_string(tx), ToDeviceResponse, "alice confirms the emoji match")
+    expect(await bob.confirm_short_auth_string(tx), ToDeviceResponse, "bob confirms the emoji match")
+    await sync_until(alice, lambda: alice.olm.is_device_verified(device), "alice's nio marks bob's device verified (MAC)")
+    own = bob.device_store[alice.user_id][alice.device_id]
+    await sync_until(bob, lambda: bob.olm.is_device_verified(own), "bob's nio marks alice's device verified (MAC)")
+    trusted = "sent to a verified device"
+    expect(
+        await alice.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": trusted}),
+        RoomSendResponse,
+        "alice sends without ignore_unverified_devices",
+    )
+    return trusted
 
 
 async def cross(homeserver, log_file, nio_id, nio_password, js_id, nio_body, js_body):
