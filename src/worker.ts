@@ -5,6 +5,7 @@ import { syncNotifierClient } from "./durable/sync-notifier-client";
 import type { Env } from "./platform/env";
 import { handleRoomLogQueue } from "./projections/room-log-consumer";
 
+export { PresenceTimerDurableObject } from "./durable/presence-timer";
 export { RateLimiterDurableObject } from "./durable/rate-limiter";
 export { RoomDurableObject } from "./durable/room-durable-object";
 export { SyncNotifierDurableObject } from "./durable/sync-notifier";

@@ -1,7 +1,10 @@
 // GET and PUT /presence/{userId}/status: set your own presence; read that of users you share a room with.
 import { Effect } from "effect";
 import { Hono } from "hono";
+import type { PresenceTiming } from "../../../protocol/ephemeral/presence-timeout";
 import { isPresenceState, presenceContent } from "../../../protocol/ephemeral/presence-view";
+import { presenceTimerClient } from "../../../durable/presence-timer-client";
+import { readPresenceTiming } from "../../../platform/presence-timing";
 import { WallClock } from "../../../platform/wall-clock";
 import { ephemeralError } from "../../../readmodels/ephemeral-error";
 import { readProfile } from "../../../readmodels/profile-store";
@@ -30,12 +33,28 @@ const putStatus = authedRoute((c) =>
     if (statusMsg !== undefined && statusMsg !== null && typeof statusMsg !== "string") {
       return yield* Effect.fail(ephemeralError("bad_json", "status_msg must be a string"));
     }
+    const timing = yield* readPresenceTiming(c.env);
     const now = (yield* WallClock).nowMs();
     const position = yield* Effect.promise(() => putPresence(c.env.DB, userId, { state, statusMsg: statusMsg ?? null, lastActiveTs: now }));
     yield* announce(c, PRESENCE_STREAM, position);
+    // The idle timeout (and, for a user online through /sync, going offline) is pushed by the timer.
+    if (state !== "offline") yield* armPresenceTimer(c.env, userId, timing, false);
     return c.json({});
   }),
 );
+
+/**
+ * Starts (or moves earlier) the user's presence timer after a visible change. The change has
+ * committed: a timer failure must not fail the request, the user then stays as set until their
+ * next change (reads still compute the idle timeout).
+ */
+export function armPresenceTimer(env: AuthedEnv["Bindings"], userId: string, timing: PresenceTiming, viaSync: boolean): Effect.Effect<void> {
+  return Effect.promise(() =>
+    presenceTimerClient(env.PRESENCE_TIMER)
+      .arm(userId, timing, viaSync)
+      .catch((e: unknown) => console.warn(`presence timer: arm failed: ${String(e)}`)),
+  );
+}
 
 /**
  * Spec: 403 when the caller may not see this user's presence (presence goes to users who share a

@@ -3,11 +3,13 @@ import { Effect } from "effect";
 import { type Context, Hono } from "hono";
 import { syncNotifierClient } from "../../../durable/sync-notifier-client";
 import { typingClient } from "../../../durable/typing-client";
+import { readPresenceTiming } from "../../../platform/presence-timing";
 import { WallClock } from "../../../platform/wall-clock";
 import { presenceOnSync } from "../../../readmodels/presence-store";
 import { roomMessages } from "../../../readmodels/room-messages";
 import { syncWithLongPoll, type SetPresence } from "../../../readmodels/sync-response";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
+import { armPresenceTimer } from "../ephemeral/presence-routes";
 import { RequestDecodeError } from "../../decode-request";
 import { syncFilterParam } from "../user-data/sync-filter";
 import { roomEventFilterQuery } from "../events/event-query";
@@ -46,10 +48,15 @@ const sync = authedRoute((c) =>
     const since = c.req.query("since");
     const clock = yield* WallClock;
     const notifier = syncNotifierClient(c.env.SYNC_NOTIFIER);
-    // set_presence (online by default): a change others must see advances the presence stream.
+    const presenceTiming = yield* readPresenceTiming(c.env);
+    // set_presence (online by default): a change others must see advances the presence stream and
+    // arms the presence timer (idle, offline once syncing stops); a sync that changes nothing does neither.
     const setPresence = async (userId: string, state: SetPresence) => {
       const position = await presenceOnSync(c.env.DB, userId, state, clock.nowMs());
-      if (position !== undefined) await notifier.advance("presence", position);
+      if (position !== undefined) {
+        await notifier.advance("presence", position);
+        await Effect.runPromise(armPresenceTimer(c.env, userId, presenceTiming, true));
+      }
     };
     const result = yield* Effect.promise(() =>
       syncWithLongPoll(
