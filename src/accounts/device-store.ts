@@ -45,6 +45,15 @@ export const insertDeviceIfAbsentStatement = (
     )
     .bind(device.userId, device.deviceId, device.displayName, device.now);
 
+/** Creates a device that must be new: a batch holding it fails (UNIQUE on `devices`) when the user has one with this ID. */
+export const insertNewDeviceStatement = (
+  db: D1Database,
+  device: { userId: string; deviceId: string; displayName: string | null; now: number },
+): D1PreparedStatement =>
+  db
+    .prepare("INSERT INTO devices (user_id, device_id, display_name, created_ts) VALUES (?, ?, ?, ?)")
+    .bind(device.userId, device.deviceId, device.displayName, device.now);
+
 /** Every token of one device; the device row stays (a re-login with its ID reuses it). */
 export const deleteDeviceTokensStatements = (db: D1Database, userId: string, deviceId: string): D1PreparedStatement[] => [
   db.prepare("DELETE FROM access_tokens WHERE user_id = ? AND device_id = ?").bind(userId, deviceId),
@@ -168,7 +177,8 @@ export async function touchDevice(
  */
 export async function deleteDevice(db: D1Database, userId: string, deviceId: string): Promise<Result<number | undefined, DeviceNotFound>> {
   const results = await db.batch(deleteDeviceStatements(db, userId, deviceId));
-  return results[DEVICE_DELETE_STATEMENTS - 1]?.meta.changes === 1
+  // D1 counts the rows a foreign key cascades to (the device's waiting to-device messages) in `changes`.
+  return (results[DEVICE_DELETE_STATEMENTS - 1]?.meta.changes ?? 0) > 0
     ? ok(changePosition(results, DEVICE_DELETE_CHANGE_INDEX))
     : err(accountError("DeviceNotFound", `no device ${deviceId}`));
 }
@@ -182,7 +192,7 @@ export async function deleteDevices(
   if (deviceIds.length === 0) return { deleted: 0, position: undefined };
   const unique = [...new Set(deviceIds)];
   const results = await db.batch(unique.flatMap((deviceId) => deleteDeviceStatements(db, userId, deviceId)));
-  const deleted = results.filter((r, i) => i % DEVICE_DELETE_STATEMENTS === DEVICE_DELETE_STATEMENTS - 1 && r.meta.changes === 1).length;
+  const deleted = results.filter((r, i) => i % DEVICE_DELETE_STATEMENTS === DEVICE_DELETE_STATEMENTS - 1 && r.meta.changes > 0).length;
   const positions = unique
     .map((_, n) => changePosition(results, n * DEVICE_DELETE_STATEMENTS + DEVICE_DELETE_CHANGE_INDEX))
     .filter((p): p is number => p !== undefined);

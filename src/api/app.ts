@@ -16,6 +16,7 @@ import { mountRoomRoutes } from "./client/rooms/rooms-api";
 import { mountRoomUpgradeRoutes } from "./client/rooms/upgrade-route";
 import { mountToDeviceRoutes } from "./client/to-device/to-device-api";
 import { mountKeyBackupRoutes } from "./client/key-backup/key-backup-api";
+import { mountDehydratedDeviceRoutes } from "./client/dehydrated/dehydrated-api";
 import { mountMediaRoutes } from "./media/media-api";
 import { mountUserDataRoutes } from "./client/user-data/user-data-api";
 import { mountVoipRoutes } from "./client/voip/voip-api";
@@ -61,6 +62,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   mountKeysRoutes(app);
   mountToDeviceRoutes(app);
   mountKeyBackupRoutes(app);
+  mountDehydratedDeviceRoutes(app);
   mountMediaRoutes(app);
   mountVoipRoutes(app);
   if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);

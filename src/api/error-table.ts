@@ -4,6 +4,7 @@ import type { AccountError } from "../accounts/account-errors";
 import type { Rejection } from "../durable/room-client";
 import type { JsonObject } from "../protocol/json-value";
 import type { E2eeKeyError } from "../protocol/e2ee/key-error";
+import type { DehydratedDeviceError } from "../protocol/dehydrated-device/dehydrated-device-error";
 import type { KeyBackupError } from "../protocol/key-backup/key-backup-error";
 import type { MediaError } from "../protocol/media/media-error";
 import type { StrictJsonError } from "../protocol/strict-json";
@@ -64,6 +65,7 @@ const TABLE: {
   readonly EphemeralError: Reasons<EphemeralError>;
   readonly E2eeKeyError: Reasons<E2eeKeyError>;
   readonly KeyBackupError: Reasons<KeyBackupError>;
+  readonly DehydratedDeviceError: Reasons<DehydratedDeviceError>;
   readonly MediaError: Reasons<MediaError>;
 } & {
   // Account errors carry a human-readable reason, so they map by tag alone and show the reason.
@@ -190,6 +192,15 @@ const TABLE: {
     cannot_thumbnail: { status: 400, errcode: "M_UNKNOWN" },
     thumbnail_too_large: { status: 413, errcode: "M_TOO_LARGE" },
     bad_config: INTERNAL,
+  },
+  // The /dehydrated_device routes (MSC3814: no device is 404 M_NOT_FOUND, /events for another device 403 M_FORBIDDEN).
+  DehydratedDeviceError: {
+    bad_json: BAD_JSON,
+    invalid_param: INVALID_PARAM,
+    // The ID names one of the user's logged-in devices, which a dehydrated device must not replace.
+    device_in_use: INVALID_PARAM,
+    not_found: NOT_FOUND,
+    forbidden: { status: 403, errcode: "M_FORBIDDEN" },
   },
   UserInUse: { status: 400, errcode: "M_USER_IN_USE" },
   InvalidUsername: { status: 400, errcode: "M_INVALID_USERNAME" },
