@@ -174,13 +174,14 @@ describe.skipIf(nioMissing)("matrix-nio end-to-end encryption", () => {
       expect(flow.output(), report).toContain(step);
   }, 60_000);
 
-  it("a nio user and a matrix-js-sdk (Rust crypto) user each decrypt the other's message", async () => {
+  it("a nio user and a matrix-js-sdk (Rust crypto) user each decrypt the other's message, and the nio user's new device gets the room key from the js-sdk client", async () => {
     const nioUser = await registerUser("nio");
     const carolAccount = await register(server, "carol");
     const carol = await startSyncing(await cryptoClientFor(server, carolAccount, jsLog, "carol"));
     const fromNio = "hello js-sdk, from nio";
     const fromJs = "hello nio, from js-sdk";
-    const flow = runFlow(["cross", server.baseUrl, nioLog(), nioUser, PASSWORD, carolAccount.userId, fromNio, fromJs]);
+    const fromJs2 = "hello to both of your nio devices";
+    const flow = runFlow(["cross", server.baseUrl, nioLog(), nioUser, PASSWORD, carolAccount.userId, fromNio, fromJs, fromJs2]);
     flows.push(flow);
     const report = (): string =>
       `${flow.output()}\n--- nio HTTP log (${nioLog()}), last lines\n${nioLogTail()}\n--- js-sdk crypto log: ${jsLog.file}` +
@@ -199,12 +200,27 @@ describe.skipIf(nioMissing)("matrix-nio end-to-end encryption", () => {
       const sent = await carol.sendMessage(roomId!, { msgtype: MsgType.Text, body: fromJs });
       const mine = await decryptedEvent(carol, roomId!, sent.event_id, WAIT);
       expect(mine.getWireType()).toBe("m.room.encrypted");
+      // The nio user signs in on a second device; carol's client learns it from device_lists.changed before she sends again.
+      const [, phoneId] = await flow.line(/^DEVICE (\S+)$/, WAIT);
+      await waitFor(
+        async () => (await carol.getCrypto()!.getUserDeviceInfo([nioUser])).get(nioUser)?.has(phoneId!),
+        WAIT,
+        `carol's client to know the nio user's new device ${phoneId}`,
+      );
+      await carol.sendMessage(roomId!, { msgtype: MsgType.Text, body: fromJs2 });
     } catch (error) {
       throw new Error(`${error instanceof Error ? error.message : String(error)}\n${report()}`, { cause: error });
     }
     const code = await flow.exited;
     expect(code, `exit ${code}\n${report()}`).toBe(0);
-    expect(flow.output(), report()).toContain("ok nio decrypts the js-sdk user's message");
+    for (const step of [
+      "ok nio decrypts the js-sdk user's message",
+      "ok the nio user's second device decrypts the js-sdk user's next message",
+      "ok the first nio device decrypts it too",
+      "ok the second nio device's /sync count drops to",
+      "ok the second nio device's nio re-uploads and the count is back at",
+    ])
+      expect(flow.output(), report()).toContain(step);
     expect(flow.output(), report()).toContain("NIO E2EE CROSS OK");
   }, 60_000);
 });

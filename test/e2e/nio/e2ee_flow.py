@@ -6,10 +6,12 @@ Usage:
       Two nio users: keys uploaded, alice's encrypted room, bob invited and joined, a megolm message each
       way (room key shared by olm to-device after /keys/query and /keys/claim), and bob's one-time key
       count dropping by the claimed key and coming back when his nio re-uploads.
-  e2ee_flow.py cross HOMESERVER HTTP_LOG NIO_USER_ID NIO_PASSWORD JS_USER_ID NIO_BODY JS_BODY
+  e2ee_flow.py cross HOMESERVER HTTP_LOG NIO_USER_ID NIO_PASSWORD JS_USER_ID NIO_BODY JS_BODY JS_BODY2
       One nio user and one matrix-js-sdk user (driven by the test): nio creates an encrypted room and
       invites the js-sdk user, prints "ROOM <room_id>", waits for the join, sends NIO_BODY encrypted and
-      prints "SENT <event_id>", then waits for the js-sdk user's encrypted JS_BODY and decrypts it.
+      prints "SENT <event_id>", then waits for the js-sdk user's encrypted JS_BODY and decrypts it. Then a
+      second nio device of the same user logs in and prints "DEVICE <device_id>"; both nio devices decrypt
+      the js-sdk user's JS_BODY2, and the new device's one-time key count shows the js-sdk client's claim.
 
 Prints one line per step ("ok ...") and "NIO E2EE <MODE> OK" at the end; exits 1 naming the step that failed.
 HTTP_LOG receives every crypto request nio made and the server's answer (and the crypto parts of /sync).
@@ -227,6 +229,23 @@ async def create_encrypted_room(client, invitee, name):
     return room_id
 
 
+async def check_topped_up(client, uploaded, who, claimer):
+    """`client`'s key counts (as the server answered) show one key fewer after `claimer`'s claim, then a re-upload
+    that restored `uploaded`, and the latest /sync agrees."""
+    await sync_once(client, 0)
+    history = client.key_counts
+    dropped = next((i for i, (_, n) in enumerate(history) if n == uploaded - 1), None)
+    if dropped is None or history[dropped][0] != "sync":
+        raise FlowError(f"{who}'s one-time key counts never showed {uploaded - 1} in /sync after {claimer}'s claim: {history}")
+    print(f"ok {who}'s /sync count drops to {uploaded - 1} after {claimer}'s claim", flush=True)
+    upload = next((i for i, (source, _) in enumerate(history) if source == "upload" and i > dropped), None)
+    if upload is None or history[upload][1] != uploaded:
+        raise FlowError(f"{who}'s nio did not top the one-time keys back up to {uploaded}: {history}")
+    if history[-1] != ("sync", uploaded):
+        raise FlowError(f"{who}'s latest /sync does not count {uploaded} one-time keys: {history}")
+    print(f"ok {who}'s nio re-uploads and the count is back at {uploaded} in /keys/upload and /sync", flush=True)
+
+
 def one_time_key_count(sync_response):
     return sync_response.device_key_count.signed_curve25519
 
@@ -267,18 +286,7 @@ async def pair(homeserver, log_file, alice_id, alice_password, bob_id, bob_passw
 
             # Alice's /keys/claim took one of bob's one-time keys: his /sync count drops by one, and his nio
             # (in the sync rounds above) uploaded a replacement, which /keys/upload and the next /sync count.
-            await sync_once(bob, 0)
-            history = bob.key_counts
-            dropped = next((i for i, (_, n) in enumerate(history) if n == bob_uploaded - 1), None)
-            if dropped is None or history[dropped][0] != "sync":
-                raise FlowError(f"bob's one-time key counts never showed {bob_uploaded - 1} in /sync after alice's claim: {history}")
-            print(f"ok bob's /sync count drops to {bob_uploaded - 1} after alice's claim", flush=True)
-            upload = next((i for i, (source, _) in enumerate(history) if source == "upload" and i > dropped), None)
-            if upload is None or history[upload][1] != bob_uploaded:
-                raise FlowError(f"bob's nio did not top his one-time keys back up to {bob_uploaded}: {history}")
-            if history[-1] != ("sync", bob_uploaded):
-                raise FlowError(f"bob's latest /sync does not count {bob_uploaded} one-time keys: {history}")
-            print(f"ok bob's nio re-uploads and the count is back at {bob_uploaded} in /keys/upload and /sync", flush=True)
+            await check_topped_up(bob, bob_uploaded, "bob", "alice")
 
             reply = "hello alice, encrypted by nio"
             expect(
@@ -384,7 +392,7 @@ async def verify_by_emoji(alice, bob, room_id):
     return trusted
 
 
-async def cross(homeserver, log_file, nio_id, nio_password, js_id, nio_body, js_body):
+async def cross(homeserver, log_file, nio_id, nio_password, js_id, nio_body, js_body, js_body2):
     with tempfile.TemporaryDirectory() as store:
         nio_user = make_client(homeserver, nio_id, store, log_file)
         try:
@@ -403,12 +411,28 @@ async def cross(homeserver, log_file, nio_id, nio_password, js_id, nio_body, js_
             )
             print(f"SENT {sent.event_id}", flush=True)
             await receive_encrypted(nio_user, inbox, room_id, js_id, js_body, "nio decrypts the js-sdk user's message")
+
+            # A second nio device: the js-sdk user's client learns it from device_lists.changed, claims one of its
+            # one-time keys and shares the room key with it by olm.
+            phone = make_client(homeserver, nio_id, store, log_file)
+            try:
+                uploaded = await login(phone, nio_password, "nio user's second device")
+                phone_inbox = Inbox(phone)
+                await sync_once(phone, 0)
+                print(f"DEVICE {phone.device_id}", flush=True)
+                await receive_encrypted(
+                    phone, phone_inbox, room_id, js_id, js_body2, "the nio user's second device decrypts the js-sdk user's next message"
+                )
+                await receive_encrypted(nio_user, inbox, room_id, js_id, js_body2, "the first nio device decrypts it too")
+                await check_topped_up(phone, uploaded, "the second nio device", "the js-sdk user")
+            finally:
+                await phone.close()
         finally:
             await nio_user.close()
 
 
 def main():
-    modes = {"pair": (pair, 6), "cross": (cross, 7)}
+    modes = {"pair": (pair, 6), "cross": (cross, 8)}
     if len(sys.argv) < 2 or sys.argv[1] not in modes or len(sys.argv) != 2 + modes[sys.argv[1]][1]:
         print(__doc__, file=sys.stderr)
         return 2
