@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../../src/api/app";
 import type { Env } from "../../../src/platform/env";
 import { testServices } from "../../../src/platform/services";
+import { markActive } from "../../../src/api/client/ephemeral/presence-routes";
 import type { Call } from "../api-accounts/support";
 import { type Registered, sharedRoom } from "./support";
 
@@ -75,5 +76,17 @@ describe("presence timer", () => {
     expect((await call("GET", statusPath(alice.userId), { token: bob.accessToken })).body["presence"]).toBe("offline");
     await initialSync(call, alice);
     await awaitPresence(call, bob, gone.since, alice.userId, "online");
+  }, 40_000);
+
+  it("activity (markActive, for routes such as sending a message) makes an idle user online, and the timer idles them again", async () => {
+    const vars = { PRESENCE_IDLE_MS: "1500", PRESENCE_OFFLINE_MS: "600000" };
+    const call = callWith(vars);
+    const { alice, bob } = await sharedRoom(call);
+    const since = await initialSync(call, bob);
+    expect((await call("PUT", statusPath(alice.userId), { token: alice.accessToken, body: { presence: "online" } })).status).toBe(200);
+    const idle = await awaitPresence(call, bob, since, alice.userId, "unavailable");
+    await markActive({ ...env, ...vars }, alice.userId, { idleMs: 1500, offlineMs: 600_000 }, Date.now());
+    const back = await awaitPresence(call, bob, idle.since, alice.userId, "online");
+    await awaitPresence(call, bob, back.since, alice.userId, "unavailable");
   }, 40_000);
 });

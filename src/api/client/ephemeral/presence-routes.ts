@@ -4,11 +4,12 @@ import { Hono } from "hono";
 import type { PresenceTiming } from "../../../protocol/ephemeral/presence-timeout";
 import { isPresenceState, presenceContent } from "../../../protocol/ephemeral/presence-view";
 import { presenceTimerClient } from "../../../durable/presence-timer-client";
+import { syncNotifierClient } from "../../../durable/sync-notifier-client";
 import { readPresenceTiming } from "../../../platform/presence-timing";
 import { WallClock } from "../../../platform/wall-clock";
 import { ephemeralError } from "../../../readmodels/ephemeral-error";
 import { readProfile } from "../../../readmodels/profile-store";
-import { getPresence, isActiveLocalUser, putPresence, shareARoom } from "../../../readmodels/presence-store";
+import { getPresence, isActiveLocalUser, presenceOnSync, putPresence, shareARoom } from "../../../readmodels/presence-store";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { readJsonObject } from "../../json-body";
 import { rateLimit } from "../../rate-limit";
@@ -54,6 +55,24 @@ export function armPresenceTimer(env: AuthedEnv["Bindings"], userId: string, tim
       .arm(userId, timing, viaSync)
       .catch((e: unknown) => console.warn(`presence timer: arm failed: ${String(e)}`)),
   );
+}
+
+/**
+ * Spec "Presence": any activity bumps the last-active time and makes the user online again (an
+ * idle or manually unavailable user included). For routes that count as activity, e.g. sending a
+ * message, off their response path: `c.executionCtx.waitUntil(markActive(c.env, userId, timing, now))`.
+ * Like a /sync, it only writes a position (and wakes others) when what they see changes; otherwise
+ * the activity time is refreshed in place, at most every 20 s. Never throws.
+ */
+export async function markActive(env: AuthedEnv["Bindings"], userId: string, timing: PresenceTiming, now: number): Promise<void> {
+  try {
+    const position = await presenceOnSync(env.DB, userId, "online", now);
+    if (position === undefined) return;
+    await syncNotifierClient(env.SYNC_NOTIFIER).advance(PRESENCE_STREAM, position);
+    await presenceTimerClient(env.PRESENCE_TIMER).arm(userId, timing, false);
+  } catch (e) {
+    console.warn(`presence: activity of ${userId} not recorded: ${String(e)}`);
+  }
 }
 
 /**
