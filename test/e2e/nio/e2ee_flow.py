@@ -307,11 +307,14 @@ async def pair(homeserver, log_file, alice_id, alice_password, bob_id, bob_passw
 
             # Bob signs in on a second nio device: alice's /sync lists him in device_lists.changed, her nio queries
             # his keys again, rotates the room key and shares the new one with both of his devices.
+            # The phone then goes offline (its nio closed, its sync token in its store) before alice sends.
             phone = make_client(homeserver, bob_id, store, log_file)
             try:
                 await login(phone, bob_password, "bob's phone")
-                phone_inbox = Inbox(phone)
                 await sync_once(phone, 0)
+                saved_login = (phone.user_id, phone.device_id, phone.access_token)
+                await phone.close()
+                print("ok bob's phone goes offline", flush=True)
                 await sync_until(
                     alice,
                     lambda: phone.device_id in {d.id for d in alice.device_store.active_user_devices(bob_id)},
@@ -323,8 +326,17 @@ async def pair(homeserver, log_file, alice_id, alice_password, bob_id, bob_passw
                     RoomSendResponse,
                     "alice sends after bob's new device appeared",
                 )
-                await receive_encrypted(phone, phone_inbox, room_id, alice_id, both, "bob's new device decrypts it")
-                await receive_encrypted(bob, bob_inbox, room_id, alice_id, both, "bob's first device decrypts it too")
+                await receive_encrypted(bob, bob_inbox, room_id, alice_id, both, "bob's first device decrypts it")
+                # Back online: nio restores the login from its store and syncs on from the stored token; the room key
+                # alice sent while it was offline waits in its to-device queue.
+                phone = make_client(homeserver, bob_id, store, log_file)
+                phone.restore_login(*saved_login)
+                if not phone.loaded_sync_token:
+                    raise FlowError("bob's phone's nio store has no sync token to resume from")
+                phone_inbox = Inbox(phone)
+                await receive_encrypted(
+                    phone, phone_inbox, room_id, alice_id, both, "bob's phone, back online, gets the room key sent while it was offline and decrypts"
+                )
 
                 # The phone signs out: alice's nio drops it and no longer shares room keys with it.
                 expect(await phone.logout(), LogoutResponse, "bob's phone signs out")
