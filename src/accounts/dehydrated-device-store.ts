@@ -54,14 +54,14 @@ const PUT_ATTEMPTS = 3;
  * Stores the new dehydrated device in one D1 batch (one transaction): the previous one goes, the
  * device row, its mark, its keys and a device-list change are written. An ID that names another
  * device of the user is `device_in_use` (the batch fails on `devices`' primary key, so nothing is
- * written). Returns the highest device-list position recorded.
+ * written). Returns the highest device-list position recorded and the replaced device's ID.
  */
 export async function putDehydratedDevice(
   db: D1Database,
   userId: string,
   upload: DehydratedDeviceUpload,
   now: number,
-): Promise<Result<number, DehydratedDeviceError>> {
+): Promise<Result<{ readonly position: number; readonly replaced: string | undefined }, DehydratedDeviceError>> {
   const { deviceId } = upload;
   for (let attempt = 1; ; attempt++) {
     const previous = await markedDeviceId(db, userId);
@@ -95,7 +95,7 @@ export async function putDehydratedDevice(
     }
     const changeAt = removal.length + 5;
     const positions = [positionOf(results[changeAt]), previous === undefined ? undefined : positionOf(results[CHANGE_AT])];
-    return ok(Math.max(...positions.filter((p): p is number => p !== undefined)));
+    return ok({ position: Math.max(...positions.filter((p): p is number => p !== undefined)), replaced: previous });
   }
 }
 

@@ -24,9 +24,16 @@ export const dehydratedDeviceRoutes = new Hono<AuthedEnv>()
         const upload = parsePutDehydratedDevice(body, userId);
         if (!upload.ok) return yield* Effect.fail(upload.error);
         const now = (yield* WallClock).nowMs();
-        const stored = yield* Effect.promise(() => putDehydratedDevice(c.env.DB, userId, upload.value, now));
+        const db = c.env.DB;
+        const stored = yield* Effect.promise(() => putDehydratedDevice(db, userId, upload.value, now));
         if (!stored.ok) return yield* Effect.fail(stored.error);
-        yield* announceDeviceListChange(c, stored.value);
+        const { replaced } = stored.value;
+        if (replaced !== undefined) {
+          // Its tokens went in the batch (it has some only if a login took its ID); so do its pushers.
+          forgetTokensOf(db, userId, { only: replaced });
+          yield* Effect.promise(() => deletePushersOfDevices(db, userId, [replaced]));
+        }
+        yield* announceDeviceListChange(c, stored.value.position);
         return c.json({ device_id: upload.value.deviceId });
       }),
     ),
