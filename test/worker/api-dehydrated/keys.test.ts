@@ -67,4 +67,19 @@ describe("dehydrated device keys", () => {
     expect(await changedSince(bob!.accessToken, from)).toContain(alice!.userId);
     expect(Object.keys(await queryKeys(bob!.accessToken, alice!.userId))).not.toContain(second);
   });
+
+  it("an upload wakes a room-mate's waiting /sync, which lists the user in device_lists.changed", async () => {
+    const [alice, bob] = await users(call, 2);
+    const roomId = await createRoom(call, alice!, { preset: "public_chat" });
+    await expectStatus(call("POST", path(roomId, "join"), { token: bob!.accessToken, body: {} }), 200);
+    const first = await call("GET", "sync?timeout=0", { token: bob!.accessToken });
+    const caughtUp = await call("GET", `sync?timeout=0&since=${first.body["next_batch"] as string}`, { token: bob!.accessToken });
+    const started = Date.now();
+    const polled = call("GET", `sync?timeout=20000&since=${caughtUp.body["next_batch"] as string}`, { token: bob!.accessToken });
+    await new Promise((r) => setTimeout(r, 200));
+    await dehydrate(call, alice!);
+    const res = await polled;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((res.body["device_lists"] as { changed?: string[] } | undefined)?.changed).toContain(alice!.userId);
+  });
 });
