@@ -10,10 +10,13 @@ import type { StartedServer } from "./started-server";
 /** Paths whose traffic the log keeps in full (members: whom a client encrypts for); /sync keeps only its crypto fields. */
 const CRYPTO_PATH = /\/(keys\/|room_keys\/|sendToDevice\/|login|devices|members)/;
 const SYNC_CRYPTO_FIELDS = ["to_device", "device_lists", "device_one_time_keys_count", "device_unused_fallback_key_types"] as const;
-const MAX_BODY = 2500;
+const MAX_BODY = 20_000;
 
 export interface LoggedExchange {
+  /** When the answer came. */
   readonly at: string;
+  /** When the request went out. */
+  readonly sentAt: string;
   readonly who: string;
   readonly method: string;
   readonly path: string;
@@ -26,6 +29,24 @@ export interface LoggedExchange {
 /** Crypto-relevant requests and answers of every client, appended to one file as they happen. */
 export class HttpLog {
   readonly exchanges: LoggedExchange[] = [];
+  /** Clients whose network is down: their requests, and answers already on the way, wait for `comeBack`. */
+  private readonly away = new Map<string, { readonly back: Promise<void>; readonly release: () => void }>();
+
+  /** Cuts `who` off the network, as a phone in a tunnel: nothing it sends or is sent gets through until `comeBack`. */
+  goOffline(who: string): void {
+    let release = (): void => undefined;
+    const back = new Promise<void>((resolve) => (release = resolve));
+    this.away.set(who, { back, release });
+  }
+
+  comeBack(who: string): void {
+    this.away.get(who)?.release();
+    this.away.delete(who);
+  }
+
+  private async online(who: string): Promise<void> {
+    for (let gate = this.away.get(who); gate !== undefined; gate = this.away.get(who)) await gate.back;
+  }
 
   constructor(readonly file: string) {
     writeFileSync(file, "");
@@ -36,7 +57,10 @@ export class HttpLog {
     return async (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
       const method = init?.method ?? (input instanceof Request ? input.method : "GET");
+      await this.online(who);
+      const sentAt = new Date().toISOString();
       const response = await globalThis.fetch(input, init);
+      await this.online(who);
       const isSync = url.pathname.endsWith("/sync");
       if (!isSync && !CRYPTO_PATH.test(url.pathname)) return response;
       const text = await response.clone().text();
@@ -56,6 +80,7 @@ export class HttpLog {
       params.delete("access_token");
       const exchange: LoggedExchange = {
         at: new Date().toISOString(),
+        sentAt,
         who,
         method,
         path: `${url.pathname}${params.size > 0 ? `?${params.toString()}` : ""}`,
@@ -66,7 +91,7 @@ export class HttpLog {
       this.exchanges.push(exchange);
       appendFileSync(
         this.file,
-        `${exchange.at} ${who} ${method} ${exchange.path} -> ${exchange.status}\n` +
+        `${exchange.at} ${who} ${method} ${exchange.path} -> ${exchange.status} (sent ${exchange.sentAt.slice(11)})\n` +
           (exchange.request !== undefined ? `  request:  ${clip(exchange.request)}\n` : "") +
           `  response: ${exchange.response}\n`,
       );

@@ -87,6 +87,12 @@ async function devicesSeenBy(viewer: MatrixClient, userId: string): Promise<stri
 
 const text = (body: string): RoomMessageEventContent => ({ msgtype: MsgType.Text, body });
 
+/** A claimed key as /keys/claim answers it. */
+interface JsonKey {
+  readonly key: string;
+  readonly fallback?: boolean;
+}
+
 /** The emoji a SAS verifier shows, confirmed as a user does who sees they match the other screen. */
 const showAndConfirm = (verifier: Verifier): Promise<string[]> =>
   new Promise((resolve) => {
@@ -556,6 +562,66 @@ describe("matrix-js-sdk end-to-end encryption", () => {
       ).sort();
     expect(await signersOfBobsMaster(alice)).toEqual([aliceAccount.userId, bobAccount.userId].sort());
     expect(await signersOfBobsMaster(bob)).toEqual([bobAccount.userId]);
+  });
+
+  it("bob's laptop, offline while its one-time keys ran out, is reached through its fallback key and tops its one-time keys up when back", async () => {
+    // Offline, the laptop cannot top its one-time keys up as they are claimed. (Its HTTP is held, not its client
+    // stopped: stopClient ends the Rust crypto machine.) Bob's laptop uploaded a fallback key (the last test checks the
+    // log for it). Not a freshly logged-in device:
+    // matrix-sdk-crypto 0.11 can lose a new device's first fallback key (generated while its first /keys/upload is in
+    // flight, then marked published by that upload's answer), and it rotates fallback keys only weekly.
+    const uploadsOf = (who: string, field: "one_time_keys" | "fallback_keys", since = 0) =>
+      log.exchanges
+        .slice(since)
+        .filter((e) => e.who === who && e.path.endsWith("/keys/upload") && e.status === 200 && new RegExp(`"${field}":\\{"signed_curve25519:`).test(e.request ?? "")).length;
+    expect(uploadsOf("bob", "fallback_keys")).toBeGreaterThan(0);
+    log.goOffline("bob");
+
+    // Others claim all of its one-time keys while it is away; each is handed out once, then the fallback key.
+    const claim = async (): Promise<[string, JsonKey]> => {
+      const response = await fetch(`${server.baseUrl}/_matrix/client/v3/keys/claim`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${aliceAccount.accessToken}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ one_time_keys: { [bobAccount.userId]: { [bobAccount.deviceId]: "signed_curve25519" } } }),
+      });
+      const body = (await response.json()) as { one_time_keys: Record<string, Record<string, Record<string, JsonKey>>> };
+      const [entry] = Object.entries(body.one_time_keys[bobAccount.userId]?.[bobAccount.deviceId] ?? {});
+      if (entry === undefined) throw new Error(`no key claimed: ${JSON.stringify(body)}`);
+      return entry;
+    };
+    const claimed = new Set<string>();
+    let fallback: [string, JsonKey] | undefined;
+    for (let i = 0; i < 200 && fallback === undefined; i++) {
+      const [keyId, key] = await claim();
+      if (key.fallback === true) fallback = [keyId, key];
+      else {
+        expect(claimed.has(keyId), `one-time key ${keyId} handed out twice`).toBe(false);
+        claimed.add(keyId);
+      }
+    }
+    expect(fallback, "a fallback key once the one-time keys ran out").toBeDefined();
+    expect(claimed.size).toBeGreaterThan(0);
+    // The fallback key is handed out again to whoever asks next.
+    expect((await claim())[0]).toBe(fallback![0]);
+
+    // Alice writes from a new device of hers: it has no session with the laptop, so it claims and gets the fallback key.
+    const alicePhoneAccount = await loginNewDevice(server, aliceAccount, log, "alice-phone");
+    const alicePhone = await startSyncing(await cryptoClientFor(server, alicePhoneAccount, log, "alice-phone"));
+    await roomOf(alicePhone, roomId, WAIT);
+    await waitFor(() => alicePhone.getCrypto()!.isEncryptionEnabledInRoom(roomId), WAIT, "the room encrypted in alice's phone");
+    const { event_id: whileAwayId } = await step("alice's phone writes while bob's laptop is away", () =>
+      alicePhone.sendMessage(roomId, text("sent while you were away")),
+    );
+
+    const beforeReturn = log.exchanges.length;
+    log.comeBack("bob");
+    const whileAway = await step("the laptop, back, decrypts what was sent while it was away", () => decryptedEvent(bob, roomId, whileAwayId, WAIT));
+    expect(whileAway.getClearContent()?.["body"]).toBe("sent while you were away");
+    // Its sync reported no one-time keys left (device_one_time_keys_count): it uploads new ones.
+    await step("the laptop to top its one-time keys up", () =>
+      waitFor(() => uploadsOf("bob", "one_time_keys", beforeReturn) > 0, WAIT, "new one-time keys from the laptop"),
+    );
+    alicePhone.stopClient();
   });
 
   it("each device kept a fallback key on the server, as /sync's device_unused_fallback_key_types asked", () => {
