@@ -25,6 +25,7 @@ import { cors } from "./cors";
 import { makeNotFound, onError } from "./error-handlers";
 import { serverKeysRoutes } from "./keys/server-keys";
 import { wellKnownRoutes } from "./well-known";
+import { mountFederationRoutes } from "./federation/federation-api";
 
 export type { AppEnv } from "./app-env";
 
@@ -65,6 +66,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   mountDehydratedDeviceRoutes(app);
   mountMediaRoutes(app);
   mountVoipRoutes(app);
+  mountFederationRoutes(app);
   if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);
   app.onError(onError);
   app.notFound(makeNotFound(app));

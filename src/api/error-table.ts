@@ -6,6 +6,9 @@ import type { JsonObject } from "../protocol/json-value";
 import type { E2eeKeyError } from "../protocol/e2ee/key-error";
 import type { DehydratedDeviceError } from "../protocol/dehydrated-device/dehydrated-device-error";
 import type { KeyBackupError } from "../protocol/key-backup/key-backup-error";
+import type { NotaryQueryError } from "../protocol/federation/notary-query";
+import type { FederationSettingError } from "../platform/federation-settings";
+import type { FederationAuthError } from "./federation/server-auth";
 import type { MediaError } from "../protocol/media/media-error";
 import type { StrictJsonError } from "../protocol/strict-json";
 import type { ConfigError } from "../platform/config-error";
@@ -67,6 +70,9 @@ const TABLE: {
   readonly KeyBackupError: Reasons<KeyBackupError>;
   readonly DehydratedDeviceError: Reasons<DehydratedDeviceError>;
   readonly MediaError: Reasons<MediaError>;
+  readonly FederationAuthError: Reasons<FederationAuthError>;
+  readonly NotaryQueryError: Reasons<NotaryQueryError>;
+  readonly FederationSettingError: Reasons<FederationSettingError>;
 } & {
   // Account errors carry a human-readable reason, so they map by tag alone and show the reason.
   readonly [Tag in AccountError["_tag"]]: Mapping;
@@ -252,6 +258,18 @@ const TABLE: {
   NoEventAtTimestamp: NOT_FOUND,
   // A report of an event the reporter cannot see or of an unknown room: one 404, so nothing leaks (spec "Reporting content").
   ReportTargetNotFound: NOT_FOUND,
+  // X-Matrix request authentication (spec "Request Authentication"); a header that does not parse
+  // is a bad request, everything else that fails to prove the origin is 401.
+  FederationAuthError: {
+    missing_header: { status: 401, errcode: "M_UNAUTHORIZED" },
+    malformed_header: { status: 400, errcode: "M_UNAUTHORIZED" },
+    wrong_destination: { status: 401, errcode: "M_UNAUTHORIZED" },
+    unknown_key: { status: 401, errcode: "M_UNAUTHORIZED" },
+    bad_signature: { status: 401, errcode: "M_UNAUTHORIZED" },
+  },
+  // The notary's POST body and GET parameters (/_matrix/key/v2/query).
+  NotaryQueryError: { bad_body: BAD_JSON, bad_param: INVALID_PARAM },
+  FederationSettingError: { bad_allow_http: INTERNAL },
 };
 
 const DEFAULT_MESSAGES: Readonly<Record<string, string>> = {

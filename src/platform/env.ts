@@ -34,6 +34,8 @@ export interface Env {
   readonly REGISTRATION_SHARED_SECRET?: string;
   /** Optional secret: a base64 ed25519 seed that overrides the generated signing key. */
   readonly SIGNING_KEY_SEED?: string;
+  /** "on": contact loopback servers (localhost, 127.0.0.0/8, ::1) over plain http, for local federation tests. Off by default. */
+  readonly ALLOW_HTTP_FEDERATION?: string;
   /** Per-user presence timers: idle (unavailable) and offline pushed when their deadline passes. */
   readonly PRESENCE_TIMER: DurableObjectNamespace<PresenceTimerDurableObject>;
   /** Presence timing in ms; empty: 5 minutes idle, and offline 150 s after the client's last request. */

@@ -1,0 +1,83 @@
+// Outbound HTTP to other servers: one function type, so tests can route requests (msw or in-process apps).
+import type { JsonValue } from "../protocol/json-value";
+import { err, ok, type Result } from "../protocol/result";
+import { parseStrictJson } from "../protocol/strict-json";
+
+export type OutboundFetch = (request: Request) => Promise<Response>;
+
+/** The global fetch, looked up at call time so an interceptor installed later (msw in tests) sees the call. */
+export const liveOutboundFetch: OutboundFetch = (request) => fetch(request);
+
+export type TransportError = {
+  readonly _tag: "FederationTransportError";
+  /** unreachable: no answer (network error, timeout); bad_response: an answer we cannot use. */
+  readonly reason: "invalid_server_name" | "unreachable" | "bad_response";
+  readonly detail: string;
+};
+
+export const transportError = (reason: TransportError["reason"], detail: string): TransportError => ({
+  _tag: "FederationTransportError",
+  reason,
+  detail,
+});
+
+/** Requests to other servers give up after this long, so a dead peer cannot hold a request open. */
+export const OUTBOUND_TIMEOUT_MS = 30_000;
+
+/** Sends with a timeout; network failures become `unreachable` rather than exceptions. */
+export async function sendOutbound(
+  fetcher: OutboundFetch,
+  request: Request,
+  timeoutMs: number = OUTBOUND_TIMEOUT_MS,
+): Promise<Result<Response, TransportError>> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    return ok(await fetcher(new Request(request, { signal: timeout })));
+  } catch (cause) {
+    return err(transportError("unreachable", `${new URL(request.url).origin}: ${String(cause)}`));
+  }
+}
+
+/** The body's bytes, or undefined when it is longer than `maxBytes` (read no further than that). */
+export async function readBodyLimited(response: Response, maxBytes: number): Promise<Uint8Array | undefined> {
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (response.body === null) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/** A response body as strict JSON (no floats, no duplicate keys), at most `maxBytes`; the failure says why not. */
+export async function readJsonResponse(response: Response, maxBytes: number): Promise<Result<JsonValue, string>> {
+  const bytes = await readBodyLimited(response, maxBytes).catch(() => undefined);
+  if (bytes === undefined) return err("unreadable or too large");
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return err("not UTF-8");
+  }
+  const parsed = parseStrictJson(text);
+  return parsed.ok ? ok(parsed.value) : err(`not JSON (${parsed.error.reason})`);
+}
