@@ -8,7 +8,7 @@ import { type Account, PASSWORD, waitFor } from "./js-sdk-clients";
 import type { StartedServer } from "./started-server";
 
 /** Paths whose traffic the log keeps in full (members: whom a client encrypts for); /sync keeps only its crypto fields. */
-const CRYPTO_PATH = /\/(keys\/|room_keys\/|sendToDevice\/|login|devices|members)/;
+const CRYPTO_PATH = /\/(keys\/|room_keys\/|sendToDevice\/|dehydrated_device|login|devices|members)/;
 const SYNC_CRYPTO_FIELDS = ["to_device", "device_lists", "device_one_time_keys_count", "device_unused_fallback_key_types"] as const;
 const MAX_BODY = 20_000;
 

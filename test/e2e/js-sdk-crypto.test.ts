@@ -624,6 +624,43 @@ describe("matrix-js-sdk end-to-end encryption", () => {
     alicePhone.stopClient();
   });
 
+  it("bob keeps a dehydrated device; with every device of his away, a device he logs in later rehydrates it and reads what alice sent meanwhile", async () => {
+    expect(bobRecoveryKey, "the recovery key of the secret storage test").toBeDefined();
+    expect(await bob.getCrypto()!.isDehydrationSupported()).toBe(true);
+    // A dehydrated device: keys on the server, its private part encrypted with a key kept in secret storage (MSC3814).
+    await step("bob's laptop creates a dehydrated device", () => bob.getCrypto()!.startDehydration({ createNewKey: true }));
+    const dehydrated = await fetch(`${server.baseUrl}/_matrix/client/unstable/org.matrix.msc3814.v1/dehydrated_device`, {
+      headers: { Authorization: `Bearer ${bobAccount.accessToken}` },
+    });
+    expect(dehydrated.status).toBe(200);
+    const { device_id: dehydratedId } = (await dehydrated.json()) as { device_id: string };
+    await step("alice's client to learn bob's dehydrated device", () =>
+      waitFor(async () => (await devicesSeenBy(alice, bobAccount.userId)).includes(dehydratedId), WAIT, "the dehydrated device in alice's crypto"),
+    );
+
+    // Every client of bob's is away (the laptop's network cut, the others stopped): only the dehydrated device gets the key.
+    log.goOffline("bob");
+    try {
+      const { event_id: asleepId } = await step("alice writes while bob's devices are away", () => alice.sendMessage(roomId, text("while you were all asleep")));
+      const morningAccount = await step("bob logs in on a new phone", () => loginNewDevice(server, bobAccount, log, "bob-morning"));
+      const morning = await startSyncing(await cryptoClientFor(server, morningAccount, log, "bob-morning", bobKeyring.typeIn(bobRecoveryKey!.privateKey)));
+      await waitFor(() => morning.getCrypto()!.userHasCrossSigningKeys(bobAccount.userId, true), WAIT, "bob's cross-signing keys in the new phone's crypto");
+      await step("the new phone restores cross-signing", () => morning.getCrypto()!.bootstrapCrossSigning({}));
+      let roomKeys = 0;
+      morning.on(CryptoEvent.RehydrationProgress, (keys: number) => (roomKeys = keys));
+      const completed = new Promise<void>((resolve) => morning.once(CryptoEvent.RehydrationCompleted, () => resolve()));
+      // Rehydration: the dehydrated device's to-device messages through POST /dehydrated_device/{id}/events.
+      await step("the new phone rehydrates the dehydrated device", () => morning.getCrypto()!.startDehydration());
+      await withTimeout(completed, WAIT, "the rehydration to complete");
+      expect(roomKeys).toBeGreaterThan(0);
+      const asleep = await step("the new phone decrypts alice's message with the rehydrated key", () => decryptedEvent(morning, roomId, asleepId, WAIT));
+      expect(asleep.getClearContent()?.["body"]).toBe("while you were all asleep");
+      morning.stopClient();
+    } finally {
+      log.comeBack("bob");
+    }
+  });
+
   it("each device kept a fallback key on the server, as /sync's device_unused_fallback_key_types asked", () => {
     // The client uploads a fallback key once a sync reports none unused; the log holds every /keys/upload.
     const uploadedFallback = (who: string) =>
