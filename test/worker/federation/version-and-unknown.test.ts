@@ -12,7 +12,7 @@ describe("federation version and unknown endpoints", () => {
   });
 
   it("answers 404 M_UNRECOGNIZED for an unknown federation endpoint, with or without a header", async () => {
-    for (const headers of [{}, { Authorization: 'X-Matrix origin="a.example",key="ed25519:a",sig="x"' }]) {
+    for (const headers of [{} as Record<string, string>, { Authorization: 'X-Matrix origin="a.example",key="ed25519:a",sig="x"' }]) {
       const res = await SELF.fetch("http://localhost/_matrix/federation/v1/no_such_thing", { headers });
       expect(res.status).toBe(404);
       expect(await res.json()).toMatchObject({ errcode: "M_UNRECOGNIZED" });
