@@ -144,7 +144,7 @@ describe.skipIf(nioMissing)("matrix-nio end-to-end encryption", () => {
     else rmSync(dir, { recursive: true, force: true });
   });
 
-  it("two nio users: megolm both ways, room keys by olm to-device, one-time key counts drop after a claim and come back, a second device comes and goes, emoji verification", async () => {
+  it("two nio users: megolm both ways, room keys by olm to-device, one-time key counts drop after a claim and come back, a second device comes and goes, emoji verification, a key request", async () => {
     const alice = await registerUser("alice");
     const bob = await registerUser("bob");
     const flow = runFlow(["pair", server.baseUrl, nioLog(), alice, PASSWORD, bob, PASSWORD]);
@@ -171,6 +171,8 @@ describe.skipIf(nioMissing)("matrix-nio end-to-end encryption", () => {
       "ok alice's nio marks bob's device verified (MAC)",
       "ok bob's nio marks alice's device verified (MAC)",
       "ok alice sends without ignore_unverified_devices",
+      "ok bob's first device forwards the room key to the tablet",
+      "ok the tablet decrypts alice's earlier message with the forwarded key",
       "NIO E2EE PAIR OK",
     ])
       expect(flow.output(), report).toContain(step);
