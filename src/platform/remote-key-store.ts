@@ -68,6 +68,34 @@ export async function readCachedResponse(db: D1Database, serverName: string): Pr
   return row === null ? undefined : responseFromRow(row);
 }
 
+export interface CachedServerKeys {
+  readonly keys: ReadonlyMap<string, CachedRemoteKey>;
+  /** When the server's latest response was fetched; undefined: never. */
+  readonly fetchedTs: number | undefined;
+}
+
+/** Every cached key of each of `serverNames`, in one round trip. */
+export async function readCachedKeysOf(db: D1Database, serverNames: readonly string[]): Promise<Map<string, CachedServerKeys>> {
+  const names = JSON.stringify([...new Set(serverNames)]);
+  const [keys, responses] = await db.batch<(KeyRow & { readonly server_name: string; readonly key_id: string }) | { readonly server_name: string; readonly fetched_ts: number }>([
+    db
+      .prepare("SELECT server_name, key_id, public_key_b64, expired_ts, valid_until_ts FROM remote_server_keys WHERE server_name IN (SELECT value FROM json_each(?1))")
+      .bind(names),
+    db.prepare("SELECT server_name, fetched_ts FROM remote_server_key_responses WHERE server_name IN (SELECT value FROM json_each(?1))").bind(names),
+  ]);
+  const out = new Map<string, { keys: Map<string, CachedRemoteKey>; fetchedTs: number | undefined }>();
+  for (const name of new Set(serverNames)) out.set(name, { keys: new Map(), fetchedTs: undefined });
+  for (const row of (responses?.results ?? []) as { server_name: string; fetched_ts: number }[]) {
+    const entry = out.get(row.server_name);
+    if (entry !== undefined) entry.fetchedTs = row.fetched_ts;
+  }
+  for (const row of (keys?.results ?? []) as (KeyRow & { server_name: string; key_id: string })[]) {
+    const key = keyFromRow(row);
+    if (key !== undefined) out.get(row.server_name)?.keys.set(row.key_id, key);
+  }
+  return out;
+}
+
 /** Stores a verified response and each of its keys, in one batch (one transaction). */
 export async function storeServerKeys(db: D1Database, keys: VerifiedServerKeys, fetchedTs: number): Promise<void> {
   const validUntil = cappedValidUntil(keys.validUntilTs, fetchedTs);

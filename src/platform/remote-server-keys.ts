@@ -1,10 +1,11 @@
 // Other servers' signing keys: fetched from /_matrix/key/v2/server, verified, cached in D1, looked up for request and notary use.
 import { cachedAnswerSuffices, type NotaryCriteria } from "../protocol/federation/notary-query";
 import { cappedValidUntil, verifyServerKeyResponse, type VerifiedServerKeys } from "../protocol/federation/server-key-response";
+import type { KeyLookup } from "../protocol/event-signing";
 import type { JsonObject } from "../protocol/json-value";
 import { err, ok, type Result } from "../protocol/result";
 import { readJsonResponse, sendOutbound, transportError, type TransportError } from "./outbound-fetch";
-import { readCachedKey, readCachedResponse, storeServerKeys } from "./remote-key-store";
+import { type CachedRemoteKey, readCachedKey, readCachedKeysOf, readCachedResponse, storeServerKeys } from "./remote-key-store";
 import { resolveServer, type ResolverDeps } from "./server-resolver";
 
 export interface RemoteKeyDeps extends ResolverDeps {
@@ -97,4 +98,54 @@ export async function notaryRemoteResponse(deps: RemoteKeyDeps, criteria: Notary
   const fetched = await fetchServerKeys(deps, criteria.serverName);
   if (fetched.ok) return fetched.value.response;
   return cached?.response;
+}
+
+/** A key an event signature may need: by `serverName`, with `keyId`, for an event sent at `atTs`. */
+export interface EventKeyNeed {
+  readonly serverName: string;
+  readonly keyId: string;
+  /** The event's `origin_server_ts`: the key must be valid at least until then. */
+  readonly atTs: number;
+}
+
+/** Until when a key may verify events: an old key until it expired, a current one until its (capped) validity. */
+const eventValidUntil = (key: CachedRemoteKey): number =>
+  key.expiredTs === null ? key.validUntilTs : Math.min(key.expiredTs, key.validUntilTs);
+
+/**
+ * Gathers the keys that checking events' signatures needs, for `verifyEventSignatures`' synchronous
+ * lookup: from the D1 cache, fetching a server's keys again when one it must have is missing or
+ * not valid until the event's time (at most once a minute per server, as for requests). Servers
+ * that cannot be reached simply contribute no keys: their signatures count as unknown.
+ * Asking trusted notaries for keys of offline servers is not done yet.
+ */
+export async function eventKeyLookup(deps: RemoteKeyDeps, needs: readonly EventKeyNeed[]): Promise<KeyLookup> {
+  const servers = [...new Set(needs.map((n) => n.serverName))];
+  const cached = await readCachedKeysOf(deps.db, servers);
+  const known = new Map<string, CachedRemoteKey>();
+  for (const [server, entry] of cached) for (const [keyId, key] of entry.keys) known.set(`${server}\u0000${keyId}`, key);
+  const now = deps.nowMs();
+  const refetch = new Set<string>();
+  for (const need of needs) {
+    const key = known.get(`${need.serverName}\u0000${need.keyId}`);
+    if (key !== undefined && eventValidUntil(key) >= need.atTs) continue;
+    // An old key that expired before the event will not become valid by fetching again.
+    if (key !== undefined && key.expiredTs !== null) continue;
+    const fetchedTs = cached.get(need.serverName)?.fetchedTs;
+    if (fetchedTs === undefined || now - fetchedTs >= MIN_REFETCH_MS) refetch.add(need.serverName);
+  }
+  const fetched = await Promise.all([...refetch].map((server) => fetchServerKeys(deps, server)));
+  for (const result of fetched) {
+    if (!result.ok) continue;
+    const keys = result.value;
+    const validUntilTs = cappedValidUntil(keys.validUntilTs, now);
+    for (const k of keys.verifyKeys) known.set(`${keys.serverName}\u0000${k.keyId}`, { publicKey: k.publicKey, expiredTs: null, validUntilTs });
+    for (const k of keys.oldVerifyKeys) {
+      known.set(`${keys.serverName}\u0000${k.keyId}`, { publicKey: k.publicKey, expiredTs: k.expiredTs ?? 0, validUntilTs });
+    }
+  }
+  return (serverName, keyId) => {
+    const key = known.get(`${serverName}\u0000${keyId}`);
+    return key === undefined ? undefined : { publicKey: key.publicKey, validUntilTs: eventValidUntil(key) };
+  };
 }

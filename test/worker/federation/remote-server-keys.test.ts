@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { encodeBase64 } from "../../../src/protocol/base64";
 import { MAX_KEY_VALIDITY_MS } from "../../../src/protocol/federation/server-key-response";
 import { liveOutboundFetch } from "../../../src/platform/outbound-fetch";
-import { fetchServerKeys, MIN_REFETCH_MS, requestVerifyKey, type RemoteKeyDeps } from "../../../src/platform/remote-server-keys";
+import { eventKeyLookup, fetchServerKeys, MIN_REFETCH_MS, requestVerifyKey, type RemoteKeyDeps } from "../../../src/platform/remote-server-keys";
 import { resolveServer } from "../../../src/platform/server-resolver";
 import { keyFor, keyResponse, resetFederationCaches } from "./support";
 
@@ -135,5 +135,42 @@ describe("remote server keys", () => {
     now = NOW + 60_000;
     await resolveServer(deps(), "deleg.test");
     expect(requests.length).toBe(2);
+  });
+});
+
+describe("keys for checking event signatures", () => {
+  const keyFetches = () => requests.filter((u) => u.endsWith("/_matrix/key/v2/server")).length;
+
+  it("gives current keys until their capped validity and old keys until they expired, fetching once per server", async () => {
+    serveRemote(keyResponse("remote.test", remoteKey, NOW + 1000, [{ key: oldKey, expiredTs: NOW - 5 }]));
+    const lookup = await eventKeyLookup(deps(), [
+      { serverName: "remote.test", keyId: "ed25519:r1", atTs: NOW },
+      { serverName: "remote.test", keyId: "ed25519:r0", atTs: NOW - 10 },
+    ]);
+    expect(keyFetches()).toBe(1);
+    expect(lookup("remote.test", "ed25519:r1")).toEqual({ publicKey: remoteKey.publicKey, validUntilTs: NOW + 1000 });
+    expect(lookup("remote.test", "ed25519:r0")).toEqual({ publicKey: oldKey.publicKey, validUntilTs: NOW - 5 });
+    expect(lookup("remote.test", "ed25519:zz")).toBeUndefined();
+    // From the cache now: no fetch for keys valid at the events' times.
+    const cached = await eventKeyLookup(deps(), [{ serverName: "remote.test", keyId: "ed25519:r1", atTs: NOW + 1000 }]);
+    expect(cached("remote.test", "ed25519:r1")?.validUntilTs).toBe(NOW + 1000);
+    expect(keyFetches()).toBe(1);
+  });
+
+  it("fetches again for an event after the cached validity (once the last fetch is a minute old), not for an old key", async () => {
+    serveRemote(keyResponse("remote.test", remoteKey, NOW + 10 * MIN_REFETCH_MS, [{ key: oldKey, expiredTs: NOW - 5 }]));
+    await eventKeyLookup(deps(), [{ serverName: "remote.test", keyId: "ed25519:r1", atTs: NOW }]);
+    now = NOW + MIN_REFETCH_MS;
+    await eventKeyLookup(deps(), [{ serverName: "remote.test", keyId: "ed25519:r0", atTs: NOW }]);
+    expect(keyFetches()).toBe(1);
+    const later = await eventKeyLookup(deps(), [{ serverName: "remote.test", keyId: "ed25519:r1", atTs: NOW + 20 * MIN_REFETCH_MS }]);
+    expect(keyFetches()).toBe(2);
+    expect(later("remote.test", "ed25519:r1")?.validUntilTs).toBe(NOW + 10 * MIN_REFETCH_MS);
+  });
+
+  it("leaves out servers that cannot be reached", async () => {
+    msw.use(http.all("https://gone.test/*", () => HttpResponse.error()), http.all("https://gone.test:8448/*", () => HttpResponse.error()));
+    const lookup = await eventKeyLookup(deps(), [{ serverName: "gone.test", keyId: "ed25519:a", atTs: NOW }]);
+    expect(lookup("gone.test", "ed25519:a")).toBeUndefined();
   });
 });
