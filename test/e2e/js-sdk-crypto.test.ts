@@ -661,6 +661,19 @@ describe("matrix-js-sdk end-to-end encryption", () => {
     }
   });
 
+  it("bob renames his laptop; alice's client shows the new session name", async () => {
+    await bob.setDeviceDetails(bobAccount.deviceId, { display_name: "Bob's laptop" });
+    // The name travels as unsigned.device_display_name in /keys/query; the rename is a device-list change.
+    await step("alice's client to show the laptop's new name", () =>
+      waitFor(
+        async () =>
+          (await alice.getCrypto()!.getUserDeviceInfo([bobAccount.userId])).get(bobAccount.userId)?.get(bobAccount.deviceId)?.displayName === "Bob's laptop",
+        WAIT,
+        "the laptop's new name in alice's crypto",
+      ),
+    );
+  });
+
   it("each device kept a fallback key on the server, as /sync's device_unused_fallback_key_types asked", () => {
     // The client uploads a fallback key once a sync reports none unused; the log holds every /keys/upload.
     const uploadedFallback = (who: string) =>
