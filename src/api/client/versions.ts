@@ -31,7 +31,10 @@ export const SUPPORTED_SPEC_VERSIONS: readonly string[] = [
   "v1.12",
 ];
 
-export const UNSTABLE_FEATURES: Readonly<Record<string, boolean>> = {};
+export const UNSTABLE_FEATURES: Readonly<Record<string, boolean>> = {
+  // Dehydrated devices (src/api/client/dehydrated/), under /unstable/org.matrix.msc3814.v1.
+  "org.matrix.msc3814": true,
+};
 
 export const versionsRoutes = new Hono<AppEnv>().get("/_matrix/client/versions", (c) =>
   c.json({ versions: [...SUPPORTED_SPEC_VERSIONS], unstable_features: { ...UNSTABLE_FEATURES } }),
