@@ -10,7 +10,7 @@ import type { AppEnv } from "../app-env";
  * server that lists no version they know, which no user would accept.
  *
  * Modules of these versions still missing, which clients discover by their own requests (404
- * M_UNRECOGNIZED) rather than from this list: the content repository (media), VoIP TURN servers,
+ * M_UNRECOGNIZED) rather than from this list: VoIP TURN servers,
  * third-party invites, server-side key backup (/room_keys), secret storage beyond account data.
  * End-to-end keys (/keys/*) and to-device messages are served for local users only: keys of users
  * on other servers answer as `failures` until federation exists. Versions after v1.12 are left out
