@@ -1,4 +1,5 @@
 // Outbound federation requests: resolve the destination, sign with X-Matrix, send, read the JSON answer.
+import { encodeCanonicalJson } from "../protocol/canonical-json";
 import { signRequest } from "../protocol/federation/signed-request";
 import type { JsonObject, JsonValue } from "../protocol/json-value";
 import { err, ok, type Result } from "../protocol/result";
@@ -33,7 +34,10 @@ export const FEDERATION_RESPONSE_MAX_BYTES = 32 * 1024 * 1024;
 
 /** Sends a signed request and returns the raw response (callers that stream read it themselves). */
 export async function sendFederationRequest(deps: FederationClientDeps, request: FederationRequest): Promise<Result<Response, TransportError>> {
-  if (!request.path.startsWith("/_matrix/")) return err(transportError("bad_response", `not a federation path: ${request.path}`));
+  if (!request.path.startsWith("/_matrix/")) return err(transportError("invalid_request", `not a federation path: ${request.path}`));
+  if (request.body !== undefined && !encodeCanonicalJson(request.body).ok) {
+    return err(transportError("invalid_request", "the body is not canonical JSON (floats or out-of-range integers)"));
+  }
   const base = await resolveServer(deps, request.destination);
   if (!base.ok) return base;
   const content = request.body ?? (request.method === "POST" || request.method === "PUT" ? {} : undefined);

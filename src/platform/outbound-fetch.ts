@@ -10,8 +10,12 @@ export const liveOutboundFetch: OutboundFetch = (request) => fetch(request);
 
 export type TransportError = {
   readonly _tag: "FederationTransportError";
-  /** unreachable: no answer (network error, timeout); bad_response: an answer we cannot use. */
-  readonly reason: "invalid_server_name" | "unreachable" | "bad_response";
+  /**
+   * invalid_server_name: not a server name; invalid_request: not a request we can sign (a body that
+   * is not canonical JSON, a path outside /_matrix/); unreachable: no answer (network error,
+   * timeout); bad_response: an answer we cannot use.
+   */
+  readonly reason: "invalid_server_name" | "invalid_request" | "unreachable" | "bad_response";
   readonly detail: string;
 };
 

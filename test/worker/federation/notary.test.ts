@@ -1,5 +1,8 @@
 // The notary (/_matrix/key/v2/query): our own keys and remote ones, each additionally signed by us; cache and offline servers.
+import { env } from "cloudflare:test";
 import { http, HttpResponse } from "msw";
+import { createApp } from "../../../src/api/app";
+import { testServices } from "../../../src/platform/services";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { isJsonObject, type JsonObject } from "../../../src/protocol/json-value";
@@ -99,6 +102,13 @@ describe("notary", () => {
 
   it("returns an empty list when no servers are asked", async () => {
     expect(await query("/_matrix/key/v2/query", { server_keys: {} })).toEqual({ status: 200, body: { server_keys: [] } });
+  });
+
+  it("answers 500 when ALLOW_HTTP_FEDERATION is unreadable, rather than guessing", async () => {
+    const app = createApp({ services: testServices({ config: { serverName: "notary.test" }, key: notary.key }) });
+    const res = await app.request("/_matrix/key/v2/query/remote.test", {}, { ...env, ALLOW_HTTP_FEDERATION: "maybe" });
+    expect(res.status).toBe(500);
+    expect(keyFetches).toBe(0);
   });
 
   it("refuses bad queries with the spec's errors", async () => {

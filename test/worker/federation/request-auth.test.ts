@@ -131,6 +131,22 @@ describe("federation request authentication between two servers", () => {
     expect(keyFetches).toEqual(["localhost:8481"]);
   });
 
+  it("refuses to send what it cannot sign, and reports an unreachable destination", async () => {
+    expect(await federationRequest(A.client, { destination: B.serverName, method: "PUT", path: `${probe}/1`, body: { a: 1.5 } })).toMatchObject({
+      ok: false,
+      error: { reason: "invalid_request" },
+    });
+    expect(await federationRequest(A.client, { destination: B.serverName, method: "GET", path: "/elsewhere" })).toMatchObject({
+      ok: false,
+      error: { reason: "invalid_request" },
+    });
+    msw.use(http.all("http://localhost:8499/*", () => HttpResponse.error()));
+    expect(await federationRequest(A.client, { destination: "localhost:8499", method: "GET", path: probe })).toMatchObject({
+      ok: false,
+      error: { reason: "unreachable" },
+    });
+  });
+
   it("does not let a request body break the route: bad JSON in a signed PUT is 400 M_NOT_JSON", async () => {
     const header = signRequest({ method: "PUT", uri: `${probe}/1`, origin: A.serverName, destination: B.serverName, content: {} }, A.key);
     const res = await B.fetch(new Request(`http://127.0.0.1:8482${probe}/1`, { method: "PUT", headers: { Authorization: header }, body: "{nope" }));
