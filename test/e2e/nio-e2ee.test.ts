@@ -6,7 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { MsgType } from "matrix-js-sdk";
+import { MsgType, Preset } from "matrix-js-sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PASSWORD, register, roomOf, startSyncing, stopAllClients, waitFor } from "./js-sdk-clients";
 import { cryptoClientFor, decryptedEvent, HttpLog } from "./js-sdk-crypto-clients";
@@ -38,7 +38,7 @@ interface Flow {
 }
 
 function runFlow(args: string[]): Flow {
-  const child = spawn(PYTHON, [SCRIPT, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(PYTHON, [SCRIPT, ...args], { stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   let done = false;
@@ -178,14 +178,15 @@ describe.skipIf(nioMissing)("matrix-nio end-to-end encryption", () => {
       expect(flow.output(), report).toContain(step);
   }, 60_000);
 
-  it("a nio user and a matrix-js-sdk (Rust crypto) user each decrypt the other's message, and the nio user's new device gets the room key from the js-sdk client", async () => {
+  it("a nio user and a matrix-js-sdk (Rust crypto) user each decrypt the other's message, the nio user's new device gets the room key from the js-sdk client, and an invited nio user reads what was sent before it joined", async () => {
     const nioUser = await registerUser("nio");
     const carolAccount = await register(server, "carol");
     const carol = await startSyncing(await cryptoClientFor(server, carolAccount, jsLog, "carol"));
     const fromNio = "hello js-sdk, from nio";
     const fromJs = "hello nio, from js-sdk";
     const fromJs2 = "hello to both of your nio devices";
-    const flow = runFlow(["cross", server.baseUrl, nioLog(), nioUser, PASSWORD, carolAccount.userId, fromNio, fromJs, fromJs2]);
+    const fromJs3 = "sent while you were only invited";
+    const flow = runFlow(["cross", server.baseUrl, nioLog(), nioUser, PASSWORD, carolAccount.userId, fromNio, fromJs, fromJs2, fromJs3]);
     flows.push(flow);
     const report = (): string =>
       `${flow.output()}\n--- nio HTTP log (${nioLog()}), last lines\n${nioLogTail()}\n--- js-sdk crypto log: ${jsLog.file}` +
@@ -212,6 +213,19 @@ describe.skipIf(nioMissing)("matrix-nio end-to-end encryption", () => {
         `carol's client to know the nio user's new device ${phoneId}`,
       );
       await carol.sendMessage(roomId!, { msgtype: MsgType.Text, body: fromJs2 });
+      // Carol's own encrypted room: she invites the nio user and sends before it joins.
+      await flow.line(/^INVITE ME$/, WAIT);
+      const { room_id: carolsRoom } = await carol.createRoom({
+        name: "js-sdk and nio",
+        preset: Preset.PrivateChat,
+        invite: [nioUser],
+        initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }],
+      });
+      await roomOf(carol, carolsRoom, WAIT);
+      await waitFor(() => carol.getCrypto()!.isEncryptionEnabledInRoom(carolsRoom), WAIT, "carol's client to know her room is encrypted");
+      const whileInvited = await carol.sendMessage(carolsRoom, { msgtype: MsgType.Text, body: fromJs3 });
+      expect((await decryptedEvent(carol, carolsRoom, whileInvited.event_id, WAIT)).getWireType()).toBe("m.room.encrypted");
+      flow.child.stdin?.end("SENT WHILE INVITED\n");
     } catch (error) {
       throw new Error(`${error instanceof Error ? error.message : String(error)}\n${report()}`, { cause: error });
     }
@@ -223,6 +237,8 @@ describe.skipIf(nioMissing)("matrix-nio end-to-end encryption", () => {
       "ok the first nio device decrypts it too",
       "ok the second nio device's /sync count drops to",
       "ok the second nio device's nio re-uploads and the count is back at",
+      "ok nio joins the js-sdk user's encrypted room",
+      "ok nio decrypts the message sent while it was only invited",
     ])
       expect(flow.output(), report()).toContain(step);
     expect(flow.output(), report()).toContain("NIO E2EE CROSS OK");

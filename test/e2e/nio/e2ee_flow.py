@@ -6,12 +6,14 @@ Usage:
       Two nio users: keys uploaded, alice's encrypted room, bob invited and joined, a megolm message each
       way (room key shared by olm to-device after /keys/query and /keys/claim), and bob's one-time key
       count dropping by the claimed key and coming back when his nio re-uploads.
-  e2ee_flow.py cross HOMESERVER HTTP_LOG NIO_USER_ID NIO_PASSWORD JS_USER_ID NIO_BODY JS_BODY JS_BODY2
+  e2ee_flow.py cross HOMESERVER HTTP_LOG NIO_USER_ID NIO_PASSWORD JS_USER_ID NIO_BODY JS_BODY JS_BODY2 JS_BODY3
       One nio user and one matrix-js-sdk user (driven by the test): nio creates an encrypted room and
       invites the js-sdk user, prints "ROOM <room_id>", waits for the join, sends NIO_BODY encrypted and
       prints "SENT <event_id>", then waits for the js-sdk user's encrypted JS_BODY and decrypts it. Then a
       second nio device of the same user logs in and prints "DEVICE <device_id>"; both nio devices decrypt
       the js-sdk user's JS_BODY2, and the new device's one-time key count shows the js-sdk client's claim.
+      Last it prints "INVITE ME", waits for the js-sdk user's invite to a second encrypted room and for the line
+      "SENT WHILE INVITED" on stdin, joins, and decrypts JS_BODY3 (sent while it was only invited).
 
 Prints one line per step ("ok ...") and "NIO E2EE <MODE> OK" at the end; exits 1 naming the step that failed.
 HTTP_LOG receives every crypto request nio made and the server's answer (and the crypto parts of /sync).
@@ -467,7 +469,7 @@ async def tablet_asks_for_key(homeserver, store, log_file, bob, bob_password, al
         await tablet.close()
 
 
-async def cross(homeserver, log_file, nio_id, nio_password, js_id, nio_body, js_body, js_body2):
+async def cross(homeserver, log_file, nio_id, nio_password, js_id, nio_body, js_body, js_body2, js_body3):
     with tempfile.TemporaryDirectory() as store:
         nio_user = make_client(homeserver, nio_id, store, log_file)
         try:
@@ -502,12 +504,27 @@ async def cross(homeserver, log_file, nio_id, nio_password, js_id, nio_body, js_
                 await check_topped_up(phone, uploaded, "the second nio device", "the js-sdk user")
             finally:
                 await phone.close()
+
+            # The js-sdk user's own encrypted room: it sends while the nio user is only invited (the room key goes to
+            # the invited user's devices), and the nio user then joins and decrypts that message from its join's timeline.
+            print("INVITE ME", flush=True)
+            await sync_until(
+                nio_user, lambda: any(r != room_id for r in nio_user.invited_rooms), "the js-sdk user's invite reaches nio"
+            )
+            second_room = next(r for r in nio_user.invited_rooms if r != room_id)
+            said = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+            if said.strip() != "SENT WHILE INVITED":
+                raise FlowError(f"expected the test to say SENT WHILE INVITED, got {said!r}")
+            expect(await nio_user.join(second_room), JoinResponse, "nio joins the js-sdk user's encrypted room")
+            await receive_encrypted(
+                nio_user, inbox, second_room, js_id, js_body3, "nio decrypts the message sent while it was only invited"
+            )
         finally:
             await nio_user.close()
 
 
 def main():
-    modes = {"pair": (pair, 6), "cross": (cross, 8)}
+    modes = {"pair": (pair, 6), "cross": (cross, 9)}
     if len(sys.argv) < 2 or sys.argv[1] not in modes or len(sys.argv) != 2 + modes[sys.argv[1]][1]:
         print(__doc__, file=sys.stderr)
         return 2
