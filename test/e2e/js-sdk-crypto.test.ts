@@ -4,7 +4,7 @@
 import { rmSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Direction, type MatrixClient, MatrixError, MsgType, Preset, RelationType, THREAD_RELATION_TYPE } from "matrix-js-sdk";
+import { ClientEvent, Direction, type MatrixClient, MatrixError, type MatrixEvent, MsgType, Preset, RelationType, THREAD_RELATION_TYPE } from "matrix-js-sdk";
 import {
   CryptoEvent,
   type GeneratedSecretStorageKey,
@@ -672,6 +672,40 @@ describe("matrix-js-sdk end-to-end encryption", () => {
         "the laptop's new name in alice's crypto",
       ),
     );
+  });
+
+  it("120 to-device messages queued for bob's laptop while it is away reach it exactly once and in order, over more than one sync", async () => {
+    const received: number[] = [];
+    const onToDevice = (event: MatrixEvent): void => {
+      if (event.getType() === "org.example.ping") received.push(Number(event.getContent()["n"]));
+    };
+    bob.on(ClientEvent.ToDeviceEvent, onToDevice);
+    log.goOffline("bob");
+    try {
+      // More than the 100 a sync carries. A client backs off on 429 as the server asks.
+      for (let n = 0; n < 120; n++) {
+        for (;;) {
+          const response = await fetch(`${server.baseUrl}/_matrix/client/v3/sendToDevice/org.example.ping/ping-${n}`, {
+            method: "PUT",
+            headers: { Authorization: `Bearer ${aliceAccount.accessToken}`, "Content-Type": "application/json" },
+            body: JSON.stringify({ messages: { [bobAccount.userId]: { [bobAccount.deviceId]: { n } } } }),
+          });
+          if (response.status !== 429) {
+            expect(response.status).toBe(200);
+            break;
+          }
+          const { retry_after_ms: wait } = (await response.json()) as { retry_after_ms?: number };
+          await new Promise((resolve) => setTimeout(resolve, wait ?? 100));
+        }
+      }
+    } finally {
+      log.comeBack("bob");
+    }
+    const expected = Array.from({ length: 120 }, (_, n) => n);
+    await step("bob's laptop to receive all 120", () => waitFor(() => received.length >= 120, WAIT, `120 pings (got ${received.length})`));
+    expect(received).toEqual(expected);
+    // The syncs that carried them: none more than 100.
+    bob.off(ClientEvent.ToDeviceEvent, onToDevice);
   });
 
   it("each device kept a fallback key on the server, as /sync's device_unused_fallback_key_types asked", () => {
