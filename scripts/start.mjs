@@ -64,7 +64,20 @@ if (migrated !== 0 || stopping) process.exit(migrated || 130);
 // A local install is for trying the server with real clients, so registration is open unless
 // REGISTRATION says otherwise; a deployed worker keeps wrangler.toml's "closed" (fail closed).
 const vars = [`SERVER_NAME:${serverName}`, `REGISTRATION:${process.env.REGISTRATION || "open"}`];
-for (const name of ["PUBLIC_BASE_URL", "RATE_LIMIT", "RATE_LIMIT_LOGIN", "RATE_LIMIT_REGISTER", "RATE_LIMIT_MESSAGE"]) {
+const PASSED_THROUGH = [
+  "PUBLIC_BASE_URL",
+  "RATE_LIMIT",
+  "RATE_LIMIT_LOGIN",
+  "RATE_LIMIT_REGISTER",
+  "RATE_LIMIT_MESSAGE",
+  "MAX_UPLOAD_BYTES",
+  "PRESENCE_IDLE_MS",
+  "PRESENCE_OFFLINE_MS",
+  "TURN_URIS",
+  "TURN_USER_LIFETIME_MS",
+  "TURN_USERNAME",
+];
+for (const name of PASSED_THROUGH) {
   if (process.env[name] !== undefined) vars.push(`${name}:${process.env[name]}`);
 }
 if ((process.env.INSPECTOR ?? "on").toLowerCase() === "off") {

@@ -291,8 +291,14 @@ export function toMatrixError(failure: unknown): MatrixError {
   });
 }
 
-/** True when the failure is a server fault worth logging (never a client's bad input). */
-export const isInternal = (failure: unknown): boolean => toMatrixError(failure).status >= 500;
+/**
+ * True when the failure is a server fault worth logging: a 5xx without an errcode of its own. A
+ * 5xx the spec names (504 M_NOT_YET_UPLOADED for media still being uploaded) is a decided answer.
+ */
+export const isInternal = (failure: unknown): boolean => {
+  const error = toMatrixError(failure);
+  return error.status >= 500 && error.errcode === "M_UNKNOWN";
+};
 
 function lookup(failure: unknown): Mapping | undefined {
   if (typeof failure !== "object" || failure === null) return undefined;
