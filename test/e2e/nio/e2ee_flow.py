@@ -37,6 +37,7 @@ from nio import (
     RoomCreateResponse,
     RoomMessageText,
     RoomKeyRequestResponse,
+    RoomLeaveResponse,
     RoomSendResponse,
     SyncResponse,
     ToDeviceResponse,
@@ -68,6 +69,8 @@ class LoggedClient(AsyncClient):
     #: Every to-device event /sync delivered (as JSON), and any delivered again by a later /sync.
     to_device_seen = None
     to_device_repeated = None
+    #: Users any /sync listed in device_lists.left.
+    left_seen = None
 
     async def send(self, method, path, data=None, headers=None, trace_context=None, timeout=None):
         response = await super().send(method, path, data, headers, trace_context, timeout)
@@ -112,6 +115,7 @@ def make_client(homeserver, user_id, store, log_file):
     client.key_counts = []
     client.to_device_seen = set()
     client.to_device_repeated = []
+    client.left_seen = set()
     return client
 
 
@@ -135,6 +139,7 @@ async def sync_once(client, timeout_ms=1000):
     if not isinstance(response, SyncResponse):
         raise FlowError(f"{client.user_id}: sync failed: {response}")
     client.key_counts.append(("sync", one_time_key_count(response)))
+    client.left_seen.update(response.device_list.left)
     if client.to_device_repeated:
         # Spec: the server deletes to-device messages once the client's next /sync (its `since`) acknowledges them.
         raise FlowError(f"{client.user_id}/{client.device_id}: /sync delivered a to-device event again: {client.to_device_repeated}")
@@ -372,6 +377,20 @@ async def pair(homeserver, log_file, alice_id, alice_password, bob_id, bob_passw
             trusted = await verify_by_emoji(alice, bob, room_id)
             await receive_encrypted(bob, bob_inbox, room_id, alice_id, trusted, "bob decrypts it")
             await tablet_asks_for_key(homeserver, store, log_file, bob, bob_password, alice_id, room_id, trusted)
+
+            # Bob leaves the only encrypted room he shares with alice: her /sync lists him in device_lists.left, and
+            # her next room key goes to nobody of his.
+            expect(await bob.room_leave(room_id), RoomLeaveResponse, "bob leaves the room")
+            await sync_until(alice, lambda: bob_id in alice.left_seen, "alice's /sync lists bob in device_lists.left")
+            expect(
+                await alice.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": "bob has gone"}),
+                RoomSendResponse,
+                "alice sends after bob left",
+            )
+            shared = alice.olm.outbound_group_sessions[room_id].users_shared_with
+            if any(user == bob_id for user, _ in shared):
+                raise FlowError(f"alice's room key after bob left went to {sorted(shared)}")
+            print("ok alice's room key after bob left goes to none of his devices", flush=True)
         finally:
             await alice.close()
             await bob.close()
