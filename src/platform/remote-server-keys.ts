@@ -65,7 +65,7 @@ async function fetchAndStore(deps: RemoteKeyDeps, serverName: string): Promise<R
  * The public key `keyId` of `serverName` for checking a request signature: it must be one of the
  * server's current keys (`old_verify_keys` only verify events) and valid now. From the cache when
  * it is there and valid; otherwise fetched from the server (at most once a minute for a key the
- * server did not list).
+ * server did not list or lists as expired).
  */
 export async function requestVerifyKey(deps: RemoteKeyDeps, serverName: string, keyId: string): Promise<Result<Uint8Array, RemoteKeyError>> {
   const now = deps.nowMs();
@@ -74,9 +74,11 @@ export async function requestVerifyKey(deps: RemoteKeyDeps, serverName: string, 
   if (cached.key !== undefined && cached.key.expiredTs !== null) {
     return err(keyError("unknown_key", `${keyId} of ${serverName} is an old key, valid for events only`));
   }
+  // Missing or expired: the server is asked again, unless it was asked within the last minute
+  // (what it said then still stands: a made-up key ID, or keys it publishes as already expired).
   const lastFetch = cached.response?.fetchedTs;
-  if (cached.key === undefined && lastFetch !== undefined && now - lastFetch < MIN_REFETCH_MS) {
-    return err(keyError("unknown_key", `${serverName} does not list ${keyId}`));
+  if (lastFetch !== undefined && now - lastFetch < MIN_REFETCH_MS) {
+    return err(keyError("unknown_key", `${serverName} does not list ${keyId} as a current key valid now`));
   }
   const fetched = await fetchServerKeys(deps, serverName);
   if (!fetched.ok) return fetched;

@@ -83,7 +83,7 @@ describe("remote server keys", () => {
     expect((await rows()).results).toEqual([]);
   });
 
-  it("answers request-signing keys from the cache, refetches once expired, and never accepts an old key", async () => {
+  it("answers request-signing keys from the cache, refetches once expired (not within a minute of the last fetch), never accepts an old key", async () => {
     serveRemote(keyResponse("remote.test", remoteKey, NOW + 1000, [{ key: oldKey, expiredTs: NOW - 5 }]));
     const first = await requestVerifyKey(deps(), "remote.test", "ed25519:r1");
     expect(first.ok && encodeBase64(first.value)).toBe(encodeBase64(remoteKey.publicKey));
@@ -91,7 +91,11 @@ describe("remote server keys", () => {
     expect((await requestVerifyKey(deps(), "remote.test", "ed25519:r1")).ok).toBe(true);
     expect(requests.length).toBe(fetchesAfterFirst);
     expect(await requestVerifyKey(deps(), "remote.test", "ed25519:r0")).toMatchObject({ ok: false, error: { reason: "unknown_key" } });
+    // Expired, but asked less than a minute ago: what the server said then stands.
     now = NOW + 2000;
+    expect((await requestVerifyKey(deps(), "remote.test", "ed25519:r1")).ok).toBe(false);
+    expect(requests.filter((u) => u.endsWith("/_matrix/key/v2/server")).length).toBe(1);
+    now = NOW + MIN_REFETCH_MS;
     expect((await requestVerifyKey(deps(), "remote.test", "ed25519:r1")).ok).toBe(false);
     expect(requests.filter((u) => u.endsWith("/_matrix/key/v2/server")).length).toBe(2);
   });
@@ -105,6 +109,14 @@ describe("remote server keys", () => {
     now = NOW + MIN_REFETCH_MS;
     expect((await requestVerifyKey(deps(), "remote.test", "ed25519:nope")).ok).toBe(false);
     expect(keyFetches()).toBe(2);
+  });
+
+  it("does not fetch on every request from a server whose published keys are already expired", async () => {
+    serveRemote(keyResponse("remote.test", remoteKey, NOW - 1));
+    const keyFetches = () => requests.filter((u) => u.endsWith("/_matrix/key/v2/server")).length;
+    expect(await requestVerifyKey(deps(), "remote.test", "ed25519:r1")).toMatchObject({ ok: false, error: { reason: "unknown_key" } });
+    expect(await requestVerifyKey(deps(), "remote.test", "ed25519:r1")).toMatchObject({ ok: false, error: { reason: "unknown_key" } });
+    expect(keyFetches()).toBe(1);
   });
 
   it("shares one fetch between concurrent lookups of the same server", async () => {
