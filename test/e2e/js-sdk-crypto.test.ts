@@ -316,6 +316,40 @@ describe("matrix-js-sdk end-to-end encryption", () => {
     carol.stopClient();
   });
 
+  it("dave, in an encrypted room with alice, deactivates his account; his devices and keys go and alice's sync says she no longer shares a room with him", async () => {
+    const daveAccount = await register(server, "dave");
+    const dave = await startSyncing(await cryptoClientFor(server, daveAccount, log, "dave"));
+    const { room_id: pubId } = await alice.createRoom({
+      name: "Pub",
+      preset: Preset.PrivateChat,
+      invite: [daveAccount.userId],
+      initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: MEGOLM } }],
+    });
+    await roomOf(dave, pubId, WAIT);
+    await dave.joinRoom(pubId);
+    await step("alice's client to see dave's device", () =>
+      waitFor(async () => (await devicesSeenBy(alice, daveAccount.userId)).includes(daveAccount.deviceId), WAIT, "dave's device in alice's crypto"),
+    );
+    const beforeDeactivation = log.exchanges.length;
+    await step("dave deactivates his account with his password", async () => {
+      const session = await dave.deactivateAccount().then(
+        () => undefined,
+        (error: unknown) => {
+          if (!(error instanceof MatrixError) || error.httpStatus !== 401) throw error;
+          return error.data["session"] as string;
+        },
+      );
+      expect(session, "a user-interactive session for the deactivation").toBeDefined();
+      await dave.deactivateAccount({ type: "m.login.password", identifier: { type: "m.id.user", user: daveAccount.userId }, password: PASSWORD, session });
+    });
+    dave.stopClient();
+    await step("alice's sync to list dave under device_lists.left", () =>
+      waitFor(() => log.syncListed("alice", "left", daveAccount.userId, beforeDeactivation), WAIT, "dave in alice's device_lists.left"),
+    );
+    const answer = await alice.downloadKeysForUsers([daveAccount.userId]);
+    expect(Object.keys(answer.device_keys?.[daveAccount.userId] ?? {})).toEqual([]);
+  });
+
   it("bob bootstraps cross-signing with his password; alice's client sees his cross-signing keys and his signed device", async () => {
     let askedForAuth = false;
     await step("bob bootstraps cross-signing", () =>
