@@ -144,7 +144,7 @@ describe.skipIf(nioMissing)("matrix-nio end-to-end encryption", () => {
     else rmSync(dir, { recursive: true, force: true });
   });
 
-  it("two nio users: megolm both ways, room keys by olm to-device, one-time key counts drop after a claim and come back, a second device comes and goes, emoji verification, a key request, bob leaves", async () => {
+  it("two nio users: megolm both ways, room keys by olm to-device, one-time key counts drop after a claim and come back, a second device comes and goes, emoji verification, a key request, a deleted device, bob leaves", async () => {
     const alice = await registerUser("alice");
     const bob = await registerUser("bob");
     const flow = runFlow(["pair", server.baseUrl, nioLog(), alice, PASSWORD, bob, PASSWORD]);
@@ -173,6 +173,8 @@ describe.skipIf(nioMissing)("matrix-nio end-to-end encryption", () => {
       "ok alice sends without ignore_unverified_devices",
       "ok bob's first device forwards the room key to the tablet",
       "ok the tablet decrypts alice's earlier message with the forwarded key",
+      "ok bob deletes the tablet with his password",
+      "ok alice's nio drops bob's deleted tablet (device_lists.changed, /keys/query)",
       "ok alice's /sync lists bob in device_lists.left",
       "ok alice's room key after bob left goes to none of his devices",
       "NIO E2EE PAIR OK",

@@ -29,6 +29,8 @@ from datetime import datetime, timezone
 from nio import (
     AsyncClient,
     AsyncClientConfig,
+    DeleteDevicesAuthResponse,
+    DeleteDevicesResponse,
     JoinResponse,
     KeysUploadResponse,
     LoginResponse,
@@ -47,7 +49,7 @@ from nio.crypto.sas import SasState
 
 STEP_TIMEOUT_S = 20
 MEGOLM = "m.megolm.v1.aes-sha2"
-CRYPTO_PATH = re.compile(r"/(keys/|room_keys/|sendToDevice/|login|logout|devices|joined_members|members)")
+CRYPTO_PATH = re.compile(r"/(keys/|room_keys/|sendToDevice/|login|logout|devices|delete_devices|joined_members|members)")
 SYNC_CRYPTO_FIELDS = ("to_device", "device_lists", "device_one_time_keys_count", "device_unused_fallback_key_types")
 MAX_BODY = 3000
 
@@ -376,7 +378,7 @@ async def pair(homeserver, log_file, alice_id, alice_password, bob_id, bob_passw
 
             trusted = await verify_by_emoji(alice, bob, room_id)
             await receive_encrypted(bob, bob_inbox, room_id, alice_id, trusted, "bob decrypts it")
-            await tablet_asks_for_key(homeserver, store, log_file, bob, bob_password, alice_id, room_id, trusted)
+            await tablet_asks_for_key(homeserver, store, log_file, alice, bob, bob_password, room_id, trusted)
 
             # Bob leaves the only encrypted room he shares with alice: her /sync lists him in device_lists.left, and
             # her next room key goes to nobody of his.
@@ -446,10 +448,11 @@ async def sync_both_until(clients, condition, step):
     print(f"ok {step}", flush=True)
 
 
-async def tablet_asks_for_key(homeserver, store, log_file, bob, bob_password, alice_id, room_id, body):
+async def tablet_asks_for_key(homeserver, store, log_file, alice, bob, bob_password, room_id, body):
     """Bob's tablet logs in after alice's message and cannot decrypt it; it asks bob's own devices for the room key
     (m.room_key_request to device "*" of his own user), bob's first device claims a one-time key of the tablet and
     forwards the key by olm (m.forwarded_room_key), and the tablet decrypts the earlier message."""
+    alice_id = alice.user_id
     tablet = make_client(homeserver, bob.user_id, store, log_file)
     try:
         await login(tablet, bob_password, "bob's tablet")
@@ -486,6 +489,28 @@ async def tablet_asks_for_key(homeserver, store, log_file, bob, bob_password, al
         print("ok the tablet decrypts alice's earlier message with the forwarded key", flush=True)
     finally:
         await tablet.close()
+
+    # Bob removes the tablet from his first device: DELETE /delete_devices with user-interactive auth (password).
+    await sync_until(
+        alice,
+        lambda: tablet.device_id in {d.id for d in alice.device_store.active_user_devices(bob.user_id)},
+        "alice's nio learns bob's tablet",
+    )
+    asked = expect(await bob.delete_devices([tablet.device_id]), DeleteDevicesAuthResponse, "deleting the tablet asks for auth")
+    if not any(flow.get("stages") == ["m.login.password"] for flow in asked.flows):
+        raise FlowError(f"the auth flows offered for deleting a device lack [m.login.password]: {asked.flows}")
+    auth = {
+        "type": "m.login.password",
+        "identifier": {"type": "m.id.user", "user": bob.user_id},
+        "password": bob_password,
+        "session": asked.session,
+    }
+    expect(await bob.delete_devices([tablet.device_id], auth), DeleteDevicesResponse, "bob deletes the tablet with his password")
+    await sync_until(
+        alice,
+        lambda: tablet.device_id not in {d.id for d in alice.device_store.active_user_devices(bob.user_id)},
+        "alice's nio drops bob's deleted tablet (device_lists.changed, /keys/query)",
+    )
 
 
 async def cross(homeserver, log_file, nio_id, nio_password, js_id, nio_body, js_body, js_body2, js_body3):
