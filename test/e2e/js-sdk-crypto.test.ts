@@ -4,7 +4,7 @@
 import { rmSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ClientEvent, Direction, type MatrixClient, MatrixError, type MatrixEvent, MsgType, Preset, RelationType, THREAD_RELATION_TYPE } from "matrix-js-sdk";
+import { ClientEvent, Direction, type MatrixClient, MatrixError, type MatrixEvent, MsgType, Preset, RelationType, SyncState, THREAD_RELATION_TYPE } from "matrix-js-sdk";
 import {
   CryptoEvent,
   type GeneratedSecretStorageKey,
@@ -740,6 +740,37 @@ describe("matrix-js-sdk end-to-end encryption", () => {
     expect(received).toEqual(expected);
     // The syncs that carried them: none more than 100.
     bob.off(ClientEvent.ToDeviceEvent, onToDevice);
+  });
+
+  it("the server restarts: to-device messages queued before it arrive after it, and the clients, on their old sync tokens, chat encrypted again", async () => {
+    const received: number[] = [];
+    const onToDevice = (event: MatrixEvent): void => {
+      if (event.getType() === "org.example.ping") received.push(Number(event.getContent()["n"]));
+    };
+    bob.on(ClientEvent.ToDeviceEvent, onToDevice);
+    log.goOffline("bob");
+    try {
+      const queued = await fetch(`${server.baseUrl}/_matrix/client/v3/sendToDevice/org.example.ping/before-restart`, {
+        method: "PUT",
+        headers: { Authorization: `Bearer ${aliceAccount.accessToken}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ messages: { [bobAccount.userId]: { [bobAccount.deviceId]: { n: 1000 } } } }),
+      });
+      expect(queued.status).toBe(200);
+      const port = server.port;
+      await server.stop();
+      server = await startServer({ PERSIST_DIR: dir, REGISTRATION: "open", INSPECTOR: "off", PORT: String(port) });
+    } finally {
+      log.comeBack("bob");
+    }
+    // The clients' syncs failed while it was down; they retry (the SDK pings /versions every 2-7 s) and resume.
+    await step("bob's laptop to get the message queued before the restart", () => waitFor(() => received.includes(1000), 30_000, "the queued ping"));
+    bob.off(ClientEvent.ToDeviceEvent, onToDevice);
+    await waitFor(() => alice.getSyncState() === SyncState.Syncing, 30_000, "alice's client syncing again");
+    const { event_id: afterId } = await step("alice writes after the restart", () => alice.sendMessage(roomId, text("back online")));
+    const after = await step("bob decrypts it", () => decryptedEvent(bob, roomId, afterId, WAIT));
+    expect(after.getClearContent()?.["body"]).toBe("back online");
+    const { event_id: replyId } = await bob.sendMessage(roomId, text("welcome back"));
+    expect((await step("alice decrypts bob's reply", () => decryptedEvent(alice, roomId, replyId, WAIT))).getClearContent()?.["body"]).toBe("welcome back");
   });
 
   it("each device kept a fallback key on the server, as /sync's device_unused_fallback_key_types asked", () => {
