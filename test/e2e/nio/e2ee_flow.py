@@ -5,7 +5,12 @@ Usage:
   e2ee_flow.py pair HOMESERVER HTTP_LOG ALICE_USER_ID ALICE_PASSWORD BOB_USER_ID BOB_PASSWORD
       Two nio users: keys uploaded, alice's encrypted room, bob invited and joined, a megolm message each
       way (room key shared by olm to-device after /keys/query and /keys/claim), and bob's one-time key
-      count dropping by the claimed key and coming back when his nio re-uploads.
+      count dropping by the claimed key and coming back when his nio re-uploads. Then bob's phone: it appears
+      in alice's device_lists.changed, is offline when alice shares a new room key, decrypts it after nio
+      restores its login and syncs on from the stored token, and signs out (alice drops it). Alice and bob
+      verify each other by SAS emoji over to-device; bob's tablet asks his devices for an old room key
+      (m.room_key_request to "*"), gets it forwarded and is then deleted with password UIA; bob leaves and
+      alice's /sync lists him in device_lists.left. No /sync may deliver a to-device event twice.
   e2ee_flow.py cross HOMESERVER HTTP_LOG NIO_USER_ID NIO_PASSWORD JS_USER_ID NIO_BODY JS_BODY JS_BODY2 JS_BODY3
       One nio user and one matrix-js-sdk user (driven by the test): nio creates an encrypted room and
       invites the js-sdk user, prints "ROOM <room_id>", waits for the join, sends NIO_BODY encrypted and
@@ -149,12 +154,12 @@ async def sync_once(client, timeout_ms=1000):
         if not type(sent).__name__.endswith("Response"):
             raise FlowError(f"{client.user_id}: to-device send failed: {sent}")
     if client.should_upload_keys:
-        uploaded = await expect_ok(client, await client.keys_upload(), "keys_upload")
+        uploaded = expect_ok(client, await client.keys_upload(), "keys_upload")
         client.key_counts.append(("upload", uploaded.signed_curve25519_count))
     if client.should_query_keys:
-        await expect_ok(client, await client.keys_query(), "keys_query")
+        expect_ok(client, await client.keys_query(), "keys_query")
     if client.should_claim_keys:
-        await expect_ok(client, await client.keys_claim(client.get_users_for_key_claiming()), "keys_claim")
+        expect_ok(client, await client.keys_claim(client.get_users_for_key_claiming()), "keys_claim")
         if client.olm.received_key_requests:
             # A claim for a key request puts the request back in nio's queue, which nio works through after its
             # next sync, but nio skips a sync whose next_batch equals the last one (nothing new on the server):
@@ -164,7 +169,7 @@ async def sync_once(client, timeout_ms=1000):
     return response
 
 
-async def expect_ok(client, response, what):
+def expect_ok(client, response, what):
     if type(response).__name__.endswith("Error"):
         raise FlowError(f"{client.user_id}: {what} failed: {response}")
     return response
@@ -203,7 +208,6 @@ class Inbox:
 
     def find(self, room_id, sender, body):
         return next((e for r, e in self.texts if r == room_id and e.sender == sender and e.body == body), None)
-
 
 
 async def receive_encrypted(client, inbox, room_id, sender, body, step):
@@ -372,12 +376,12 @@ async def pair(homeserver, log_file, alice_id, alice_password, bob_id, bob_passw
                 if (bob_id, phone.device_id) in shared or (bob_id, bob.device_id) not in shared:
                     raise FlowError(f"alice's new room key went to {sorted(shared)}: expected bob's first device and not his phone")
                 print("ok alice's new room key goes to bob's first device only", flush=True)
-                await receive_encrypted(bob, bob_inbox, room_id, alice_id, after, "bob's first device decrypts it")
+                await receive_encrypted(bob, bob_inbox, room_id, alice_id, after, "bob's first device decrypts the message sent after")
             finally:
                 await phone.close()
 
             trusted = await verify_by_emoji(alice, bob, room_id)
-            await receive_encrypted(bob, bob_inbox, room_id, alice_id, trusted, "bob decrypts it")
+            await receive_encrypted(bob, bob_inbox, room_id, alice_id, trusted, "bob decrypts the message sent to his verified device")
             await tablet_asks_for_key(homeserver, store, log_file, alice, bob, bob_password, room_id, trusted)
 
             # Bob leaves the only encrypted room he shares with alice: her /sync lists him in device_lists.left, and
