@@ -489,6 +489,11 @@ describe("matrix-js-sdk end-to-end encryption", () => {
         "the tablet signed by bob's self-signing key in alice's view",
       ),
     );
+    // Once verified, the tablet asks the laptop for the cross-signing secrets (m.secret.request) and gets them
+    // back Olm-encrypted (m.secret.send), both as to-device messages.
+    await step("the tablet to receive the cross-signing keys from the laptop", () =>
+      waitFor(() => tablet.getCrypto()!.isCrossSigningReady(), WAIT, "cross-signing ready on the tablet"),
+    );
     tablet.stopClient();
   });
 
