@@ -144,7 +144,7 @@ describe.skipIf(nioMissing)("matrix-nio end-to-end encryption", () => {
     else rmSync(dir, { recursive: true, force: true });
   });
 
-  it("two nio users: megolm both ways, room keys by olm to-device, one-time key counts drop after a claim and come back, a second device comes and goes, emoji verification, a key request, a deleted device, bob leaves", async () => {
+  it("two nio users: megolm both ways, room keys by olm to-device, one-time key counts drop after a claim and come back, a second device comes and goes, emoji verification, a key request, a deleted device, bob leaves, concurrent claims", async () => {
     const alice = await registerUser("alice");
     const bob = await registerUser("bob");
     const flow = runFlow(["pair", server.baseUrl, nioLog(), alice, PASSWORD, bob, PASSWORD]);
@@ -179,6 +179,7 @@ describe.skipIf(nioMissing)("matrix-nio end-to-end encryption", () => {
       "ok alice's nio drops bob's deleted tablet (device_lists.changed, /keys/query)",
       "ok alice's /sync lists bob in device_lists.left",
       "ok alice's room key after bob left goes to none of his devices",
+      "ok five concurrent claims get five different one-time keys",
       "NIO E2EE PAIR OK",
     ])
       expect(flow.output(), report).toContain(step);

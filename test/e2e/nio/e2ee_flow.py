@@ -37,6 +37,7 @@ from nio import (
     DeleteDevicesAuthResponse,
     DeleteDevicesResponse,
     JoinResponse,
+    KeysClaimResponse,
     KeysUploadResponse,
     LoginResponse,
     LogoutResponse,
@@ -397,6 +398,23 @@ async def pair(homeserver, log_file, alice_id, alice_password, bob_id, bob_passw
             if any(user == bob_id for user, _ in shared):
                 raise FlowError(f"alice's room key after bob left went to {sorted(shared)}")
             print("ok alice's room key after bob left goes to none of his devices", flush=True)
+
+            # Five claims of bob's one-time keys at once: each must get a different key (a key handed out twice
+            # would leave one olm session undecryptable), and the count drops by five before nio tops it up.
+            claims = await asyncio.gather(*(alice.keys_claim({bob_id: [bob.device_id]}) for _ in range(5)))
+            if not all(isinstance(c, KeysClaimResponse) for c in claims):
+                raise FlowError(f"concurrent /keys/claim failed: {[c for c in claims if not isinstance(c, KeysClaimResponse)]}")
+            key_ids = [key_id for c in claims for key_id in c.one_time_keys.get(bob_id, {}).get(bob.device_id, {})]
+            if len(key_ids) != 5 or len(set(key_ids)) != 5:
+                raise FlowError(f"five concurrent claims of bob's keys got {key_ids}: expected five different keys")
+            print("ok five concurrent claims get five different one-time keys", flush=True)
+            before = len(bob.key_counts)
+            await sync_until(
+                bob,
+                lambda: any(n == bob_uploaded - 5 for source, n in bob.key_counts[before:] if source == "sync")
+                and bob.key_counts[-1] == ("upload", bob_uploaded),
+                f"bob's /sync count drops to {bob_uploaded - 5} and his nio tops it up to {bob_uploaded}",
+            )
         finally:
             await alice.close()
             await bob.close()
