@@ -700,7 +700,8 @@ describe("matrix-js-sdk end-to-end encryption", () => {
     }
   });
 
-  it("bob renames his laptop; alice's client shows the new session name", async () => {
+  it("bob renames his laptop; alice's client shows the new session name, and /keys/changes between her sync tokens names bob", async () => {
+    const before = alice.store.getSyncToken()!;
     await bob.setDeviceDetails(bobAccount.deviceId, { display_name: "Bob's laptop" });
     // The name travels as unsigned.device_display_name in /keys/query; the rename is a device-list change.
     await step("alice's client to show the laptop's new name", () =>
@@ -711,6 +712,8 @@ describe("matrix-js-sdk end-to-end encryption", () => {
         "the laptop's new name in alice's crypto",
       ),
     );
+    const { changed } = await alice.getKeyChanges(before, alice.store.getSyncToken()!);
+    expect(changed).toContain(bobAccount.userId);
   });
 
   it("120 to-device messages queued for bob's laptop while it is away reach it exactly once and in order, over more than one sync", async () => {
