@@ -1,6 +1,8 @@
-// End-to-end encryption through matrix-js-sdk 37 and its Rust crypto stack on a real `npm start`: device keys
-// uploaded and queried, an encrypted room where alice and bob each decrypt the other, bob's second device reading
-// what comes after it logs in, and cross-signing. The crypto routes' traffic goes to a log file named in failures.
+// End-to-end encryption through matrix-js-sdk 37 and its Rust crypto stack on a real `npm start`, as users do it:
+// device keys, encrypted rooms (both ways, invites, lazy members, edits, threads), more devices and signing them
+// out, device-list changes, cross-signing and its reset, emoji verification (to-device and in-room), secret
+// storage, key backup, fallback keys, dehydrated devices, to-device pagination, deactivation and a server restart.
+// Each `it` builds on the ones before. The crypto routes' traffic goes to a log file named in failures.
 import { rmSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
