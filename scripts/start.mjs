@@ -76,6 +76,7 @@ const PASSED_THROUGH = [
   "TURN_URIS",
   "TURN_USER_LIFETIME_MS",
   "TURN_USERNAME",
+  "ALLOW_HTTP_FEDERATION",
 ];
 for (const name of PASSED_THROUGH) {
   if (process.env[name] !== undefined) vars.push(`${name}:${process.env[name]}`);
