@@ -10,8 +10,8 @@ import type { AppEnv } from "../app-env";
  * server that lists no version they know, which no user would accept.
  *
  * Modules of these versions still missing, which clients discover by their own requests (404
- * M_UNRECOGNIZED) rather than from this list: VoIP TURN servers,
- * third-party invites, server-side key backup (/room_keys), secret storage beyond account data.
+ * M_UNRECOGNIZED) rather than from this list: third-party invites and networks, 3PID management,
+ * URL previews, OpenID tokens. Remote media answer 404 until federation exists.
  * End-to-end keys (/keys/*) and to-device messages are served for local users only: keys of users
  * on other servers answer as `failures` until federation exists. Versions after v1.12 are left out
  * until their changes are checked one by one.
