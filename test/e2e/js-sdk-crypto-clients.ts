@@ -3,6 +3,7 @@
 // per-client network switch to take a device offline without stopping its crypto.
 import { createClient, type MatrixClient, type MatrixEvent } from "matrix-js-sdk";
 import type { CryptoCallbacks } from "matrix-js-sdk/lib/crypto-api/index.js";
+import { type Logger, logger as sdkLogger } from "matrix-js-sdk/lib/logger.js";
 import { LoggerLevel, Tracing } from "@matrix-org/matrix-sdk-crypto-wasm";
 import { appendFileSync, writeFileSync } from "node:fs";
 import { type Account, PASSWORD, waitFor } from "./js-sdk-clients";
@@ -135,6 +136,29 @@ function parse(text: string): Record<string, unknown> | undefined {
   }
 }
 
+// The SDK's module-level child loggers (a room's encryptor, for one) set themselves to debug level and take their
+// parent's method factory: a factory that drops debug and info keeps them to warnings and errors.
+type LogMethod = (...msg: unknown[]) => void;
+type MethodFactory = (methodName: string, level: number, loggerName: string | symbol) => LogMethod;
+const sdkRoot = sdkLogger as unknown as { methodFactory: MethodFactory; rebuild?: () => void };
+const loud = sdkRoot.methodFactory;
+sdkRoot.methodFactory = (methodName, level, loggerName) =>
+  ["trace", "debug", "info", "log"].includes(methodName) ? () => undefined : loud(methodName, level, loggerName);
+sdkRoot.rebuild?.();
+
+/**
+ * The clients' logger: warnings and errors only. The SDK's own child loggers (one per room encryptor, and so on)
+ * log at debug level whatever the root logger's level; a client given this one keeps them quiet.
+ */
+const quietLogger: Logger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (...msg: unknown[]) => console.warn(...msg),
+  error: (...msg: unknown[]) => console.error(...msg),
+  getChild: () => quietLogger,
+};
+
 /** A client for `account` with the Rust crypto stack initialised in memory; it has not synced yet. */
 export async function cryptoClientFor(
   server: StartedServer,
@@ -150,10 +174,12 @@ export async function cryptoClientFor(
     deviceId: account.deviceId,
     fetchFn: log.fetchFor(who),
     cryptoCallbacks,
+    logger: quietLogger,
   });
   await client.initRustCrypto({ useIndexedDB: false });
-  // initRustCrypto turns the Rust crate's tracing on at debug level, to stdout; E2E_CRYPTO_TRACE=1 keeps it.
-  if (process.env["E2E_CRYPTO_TRACE"] !== "1") new Tracing(LoggerLevel.Warn).turnOn();
+  // initRustCrypto turns the Rust crate's tracing on at debug level, to stdout; E2E_CRYPTO_TRACE=1 keeps it. Its
+  // warnings are mostly the expected "no room key" of devices reading history from before they logged in.
+  if (process.env["E2E_CRYPTO_TRACE"] !== "1") new Tracing(LoggerLevel.Error).turnOn();
   return client;
 }
 
