@@ -6,14 +6,14 @@ import { federationAddress } from "../../src/api/well-known";
 import { testServices } from "../../src/platform/services";
 
 describe("GET /_matrix/client/versions", () => {
-  it("lists the spec versions v1.1 to v1.12 whose client-server core is served, and no unstable feature", async () => {
+  it("lists the spec versions v1.1 to v1.12 whose client-server core is served, and the unstable features it serves (dehydrated devices, MSC3814)", async () => {
     const res = await SELF.fetch("http://localhost/_matrix/client/versions");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     const body = (await res.json()) as { versions: string[]; unstable_features: Record<string, boolean> };
     expect(body.versions).toContain("v1.1");
     expect(body.versions).toContain("v1.12");
-    expect(body.unstable_features).toEqual({});
+    expect(body.unstable_features).toEqual({ "org.matrix.msc3814": true });
   });
 });
 
