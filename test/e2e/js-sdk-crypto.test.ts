@@ -89,6 +89,27 @@ async function devicesSeenBy(viewer: MatrixClient, userId: string): Promise<stri
 
 const text = (body: string): RoomMessageEventContent => ({ msgtype: MsgType.Text, body });
 
+/**
+ * Waits for `predicate` while alice keeps chatting in the room (a line every 2 s). The SDK sends some requests the
+ * Rust crypto queues (a signature upload after a verification, a secret after a key claim) only once its next
+ * /sync returns; on a quiet account that is the long-poll's timeout, in a living room it is the next message.
+ */
+async function whileAliceChats(predicate: () => Promise<boolean | undefined>, what: string): Promise<void> {
+  let lastLine = 0;
+  await waitFor(
+    async () => {
+      if (await predicate()) return true;
+      if (Date.now() - lastLine > 2_000) {
+        lastLine = Date.now();
+        await alice.sendMessage(roomId, text("chatting on"));
+      }
+      return false;
+    },
+    WAIT,
+    what,
+  );
+}
+
 /** A claimed key as /keys/claim answers it. */
 interface JsonKey {
   readonly key: string;
@@ -478,36 +499,21 @@ describe("matrix-js-sdk end-to-end encryption", () => {
 
     // The laptop holds the self-signing key: it signs the tablet (/keys/signatures/upload), which alice then sees.
     await step("the laptop to trust the tablet through cross-signing", () =>
-      waitFor(
+      whileAliceChats(
         async () => (await bob.getCrypto()!.getDeviceVerificationStatus(bobAccount.userId, tabletAccount.deviceId))?.crossSigningVerified,
-        WAIT,
         "the tablet cross-signing verified in the laptop's crypto",
       ),
     );
     await step("alice to see the tablet signed by bob", () =>
-      waitFor(
+      whileAliceChats(
         async () => (await alice.getCrypto()!.getDeviceVerificationStatus(bobAccount.userId, tabletAccount.deviceId))?.signedByOwner,
-        WAIT,
         "the tablet signed by bob's self-signing key in alice's view",
       ),
     );
     // Once verified, the tablet asks the laptop for the cross-signing secrets (m.secret.request) and gets them
-    // back Olm-encrypted (m.secret.send), both as to-device messages. The laptop first claims a key of the tablet's;
-    // the SDK sends what that unblocks only after its next /sync returns, so alice chatting on keeps it coming.
-    let lastLine = 0;
+    // back Olm-encrypted (m.secret.send), both as to-device messages, once the laptop has claimed a key of the tablet's.
     await step("the tablet to receive the cross-signing keys from the laptop", () =>
-      waitFor(
-        async () => {
-          if (await tablet.getCrypto()!.isCrossSigningReady()) return true;
-          if (Date.now() - lastLine > 2_000) {
-            lastLine = Date.now();
-            await alice.sendMessage(roomId, text("chatting on"));
-          }
-          return false;
-        },
-        WAIT,
-        "cross-signing ready on the tablet",
-      ),
+      whileAliceChats(() => tablet.getCrypto()!.isCrossSigningReady(), "cross-signing ready on the tablet"),
     );
     tablet.stopClient();
   });
@@ -603,10 +609,10 @@ describe("matrix-js-sdk end-to-end encryption", () => {
 
     // Each signs the other's master key with their user-signing key (/keys/signatures/upload).
     await step("alice to trust bob through cross-signing", () =>
-      waitFor(async () => (await alice.getCrypto()!.getUserVerificationStatus(bobAccount.userId)).isCrossSigningVerified(), WAIT, "bob verified in alice's crypto"),
+      whileAliceChats(async () => (await alice.getCrypto()!.getUserVerificationStatus(bobAccount.userId)).isCrossSigningVerified(), "bob verified in alice's crypto"),
     );
     await step("bob to trust alice through cross-signing", () =>
-      waitFor(async () => (await bob.getCrypto()!.getUserVerificationStatus(aliceAccount.userId)).isCrossSigningVerified(), WAIT, "alice verified in bob's crypto"),
+      whileAliceChats(async () => (await bob.getCrypto()!.getUserVerificationStatus(aliceAccount.userId)).isCrossSigningVerified(), "alice verified in bob's crypto"),
     );
     // Spec "Cross-signing": a signature by a user-signing key is only visible to the user who made it.
     const signersOfBobsMaster = async (viewer: MatrixClient): Promise<string[]> =>
