@@ -1,4 +1,5 @@
 // Reading a request's JSON body: size limit, strict parsing, object check, then a Schema decode.
+import { readStreamLimited } from "../platform/bounded-read";
 import { Data, Effect, type Schema } from "effect";
 import { isJsonObject, type JsonObject } from "../protocol/json-value";
 import { parseStrictJson, type StrictJsonError } from "../protocol/strict-json";
@@ -64,28 +65,7 @@ function readLimited(request: Request, maxBytes: number): Effect.Effect<Uint8Arr
   if (declared > maxBytes) return Effect.fail(tooLarge(maxBytes));
   const body = request.body;
   if (body === null) return Effect.succeed(new Uint8Array(0));
-  const read = async () => {
-    const reader = body.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel();
-        return undefined;
-      }
-      chunks.push(value);
-    }
-    const bytes = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return bytes;
-  };
+  const read = () => readStreamLimited(body, maxBytes);
   return Effect.tryPromise({
     try: read,
     catch: () => new JsonBodyError({ reason: "unreadable", message: "The request body could not be read" }),

@@ -5,6 +5,7 @@
 // then the temporary object is copied to its sha256 name, unless that object already exists
 // (deduplication), and deleted. Without a declared length (chunked upload) R2 cannot take a stream,
 // so the body is read into memory up to the size limit and stored directly.
+import { readStreamLimited } from "./bounded-read";
 
 export type StoreOutcome =
   | { readonly ok: true; readonly sha256: string; readonly size: number }
@@ -65,26 +66,7 @@ async function storeStreamed(bucket: R2Bucket, body: ReadableStream<Uint8Array>,
 }
 
 async function readUpTo(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array | "too_large"> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return "too_large";
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return (await readStreamLimited(body, maxBytes)) ?? "too_large";
 }
 
 /** The stored bytes of content with this sha256, or null when the object is missing. */

@@ -1,4 +1,5 @@
 // Outbound HTTP to other servers: one function type, so tests can route requests (msw or in-process apps).
+import { readStreamLimited } from "./bounded-read";
 import type { JsonValue } from "../protocol/json-value";
 import { err, ok, type Result } from "../protocol/result";
 import { parseStrictJson } from "../protocol/strict-json";
@@ -50,26 +51,7 @@ export async function readBodyLimited(response: Response, maxBytes: number): Pro
     return undefined;
   }
   if (response.body === null) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return await readStreamLimited(response.body, maxBytes);
 }
 
 /** A response body as strict JSON (no floats, no duplicate keys), at most `maxBytes`; the failure says why not. */
