@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { killAll, startServer, type StartedServer } from "./started-server";
+import { registerOverHttp } from "./register-over-http";
 
 /** Debian's python3-matrix-nio installs for the system interpreter, not for any pyenv one on PATH. */
 const PYTHON = "/usr/bin/python3";
@@ -31,16 +32,7 @@ describe.skipIf(nioMissing)("matrix-nio core flow", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Registration's two user-interactive steps over plain HTTP; nio then logs in with the password. */
-  async function register(name: string): Promise<string> {
-    const url = `${server.baseUrl}/_matrix/client/v3/register`;
-    const body = { username: `${name}${Date.now().toString(36)}`, password: PASSWORD };
-    const first = await fetch(url, { method: "POST", body: JSON.stringify(body) });
-    const { session } = (await first.json()) as { session: string };
-    const done = await fetch(url, { method: "POST", body: JSON.stringify({ ...body, auth: { type: "m.login.dummy", session } }) });
-    expect(done.status).toBe(200);
-    return ((await done.json()) as { user_id: string }).user_id;
-  }
+  const register = (name: string): Promise<string> => registerOverHttp(server.baseUrl, name, PASSWORD);
 
   it("logs in, joins, sends and syncs both ways", async () => {
     const alice = await register("alice");

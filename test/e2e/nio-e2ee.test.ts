@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PASSWORD, register, roomOf, startSyncing, stopAllClients, waitFor } from "./js-sdk-clients";
 import { cryptoClientFor, decryptedEvent, HttpLog } from "./js-sdk-crypto-clients";
 import { killAll, startServer, type StartedServer } from "./started-server";
+import { registerOverHttp } from "./register-over-http";
 
 /** Debian's python3-matrix-nio and python3-olm install for the system interpreter, not for any pyenv one on PATH. */
 const PYTHON = "/usr/bin/python3";
@@ -84,16 +85,7 @@ function nioLogTail(): string {
   }
 }
 
-/** Registration's two user-interactive steps over plain HTTP; nio then logs in with the password. */
-async function registerUser(name: string): Promise<string> {
-  const url = `${server.baseUrl}/_matrix/client/v3/register`;
-  const body = { username: `${name}${Date.now().toString(36)}`, password: PASSWORD };
-  const first = await fetch(url, { method: "POST", body: JSON.stringify(body) });
-  const { session } = (await first.json()) as { session: string };
-  const done = await fetch(url, { method: "POST", body: JSON.stringify({ ...body, auth: { type: "m.login.dummy", session } }) });
-  expect(done.status).toBe(200);
-  return ((await done.json()) as { user_id: string }).user_id;
-}
+const registerUser = (name: string): Promise<string> => registerOverHttp(server.baseUrl, name, PASSWORD);
 
 /** The signed_curve25519 count in a logged /sync or /keys/upload answer. */
 function signedCount(response: string, field: "device_one_time_keys_count" | "one_time_key_counts"): number | undefined {
