@@ -373,6 +373,26 @@ describe("matrix-js-sdk end-to-end encryption", () => {
     expect(Object.keys(answer.device_keys?.[daveAccount.userId] ?? {})).toEqual([]);
   });
 
+  it("alice's encrypted lines in a one-to-one room count as notifications for bob, though the server cannot read them", async () => {
+    const { room_id: dmId } = await alice.createRoom({
+      preset: Preset.TrustedPrivateChat,
+      is_direct: true,
+      invite: [bobAccount.userId],
+      initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: MEGOLM } }],
+    });
+    await roomOf(bob, dmId, WAIT);
+    await bob.joinRoom(dmId);
+    await waitFor(() => roomOf(alice, dmId).then((r) => r.getMember(bobAccount.userId)?.membership === "join"), WAIT, "alice to see bob joined");
+    await alice.sendMessage(dmId, text("ping"));
+    const { event_id: againId } = await alice.sendMessage(dmId, text("ping again"));
+    await step("bob to receive both", () => decryptedEvent(bob, dmId, againId, WAIT));
+    // Spec push rules: .m.rule.encrypted_room_one_to_one notifies for m.room.encrypted in a two-member room.
+    const filter = encodeURIComponent(JSON.stringify({ room: { rooms: [dmId], timeline: { limit: 1 } } }));
+    const response = await fetch(`${server.baseUrl}/_matrix/client/v3/sync?filter=${filter}`, { headers: { Authorization: `Bearer ${bobAccount.accessToken}` } });
+    const sync = (await response.json()) as { rooms?: { join?: Record<string, { unread_notifications?: { notification_count?: number; highlight_count?: number } }> } };
+    expect(sync.rooms?.join?.[dmId]?.unread_notifications).toEqual({ notification_count: 2, highlight_count: 0 });
+  });
+
   it("bob bootstraps cross-signing with his password; alice's client sees his cross-signing keys and his signed device", async () => {
     let askedForAuth = false;
     await step("bob bootstraps cross-signing", () =>
