@@ -309,6 +309,22 @@ describe("matrix-js-sdk end-to-end encryption", () => {
     expect((root?.unsigned?.["m.relations"] as Record<string, { count?: number }> | undefined)?.[THREAD_RELATION_TYPE.name]?.count).toBe(2);
   });
 
+  it("alice redacts an encrypted message; bob's client shows it redacted, not as a decryption failure", async () => {
+    const { event_id: oopsId } = await alice.sendMessage(roomId, text("wrong chat, sorry"));
+    const oops = await step("bob decrypts it first", () => decryptedEvent(bob, roomId, oopsId, WAIT));
+    await alice.redactEvent(roomId, oopsId, undefined, { reason: "wrong chat" });
+    await step("bob's client to apply the redaction", () => waitFor(() => oops.isRedacted(), WAIT, "the redaction on bob's side"));
+    expect(oops.isDecryptionFailure()).toBe(false);
+    expect(JSON.stringify(oops.getContent())).not.toContain("wrong chat, sorry");
+    // What the server serves now is the redacted ciphertext event: no ciphertext left.
+    const served = await waitFor(async () => {
+      const event = await bob.fetchRoomEvent(roomId, oopsId);
+      return event.unsigned?.redacted_because !== undefined ? event : undefined;
+    }, WAIT, "the redacted event from GET /event");
+    expect(served.type).toBe("m.room.encrypted");
+    expect(served.content).toEqual({});
+  });
+
   it("carol joins an encrypted room of alice's and reads it; when she leaves, alice's sync lists her under device_lists.left", async () => {
     const carolAccount = await register(server, "carol");
     const carol = await startSyncing(await cryptoClientFor(server, carolAccount, log, "carol"));
