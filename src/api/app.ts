@@ -20,6 +20,7 @@ import { mountDehydratedDeviceRoutes } from "./client/dehydrated/dehydrated-api"
 import { mountMediaRoutes } from "./media/media-api";
 import { mountUserDataRoutes } from "./client/user-data/user-data-api";
 import { mountVoipRoutes } from "./client/voip/voip-api";
+import { mountOpenIdRoutes } from "./client/openid/openid-api";
 import { versionsRoutes } from "./client/versions";
 import { cors } from "./cors";
 import { makeNotFound, onError } from "./error-handlers";
@@ -66,6 +67,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   mountDehydratedDeviceRoutes(app);
   mountMediaRoutes(app);
   mountVoipRoutes(app);
+  mountOpenIdRoutes(app);
   mountFederationRoutes(app);
   if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);
   app.onError(onError);
