@@ -64,9 +64,10 @@ export const putSignaturesStatement = (
 /**
  * Uploaded signatures of the keys of `targetUserIds` that `viewer` may see: those by the key's
  * owner and by the viewer (spec: signatures "that the requesting user is allowed to see"; a
- * user-signing key's signatures are the signer's own business).
+ * user-signing key's signatures are the signer's own business). `viewer` null (another server)
+ * sees the owners' signatures only.
  */
-export async function signaturesVisibleTo(db: D1Database, viewer: string, targetUserIds: readonly string[]): Promise<StoredSignature[]> {
+export async function signaturesVisibleTo(db: D1Database, viewer: string | null, targetUserIds: readonly string[]): Promise<StoredSignature[]> {
   if (targetUserIds.length === 0) return [];
   const { results } = await db
     .prepare(

@@ -8,6 +8,7 @@ import type { DehydratedDeviceError } from "../protocol/dehydrated-device/dehydr
 import type { KeyBackupError } from "../protocol/key-backup/key-backup-error";
 import type { NotaryQueryError } from "../protocol/federation/notary-query";
 import type { FederationSettingError } from "../platform/federation-settings";
+import type { FederationQueryError } from "../protocol/federation/query-error";
 import type { FederationAuthError } from "./federation/server-auth";
 import type { MediaError } from "../protocol/media/media-error";
 import type { StrictJsonError } from "../protocol/strict-json";
@@ -73,6 +74,7 @@ const TABLE: {
   readonly FederationAuthError: Reasons<FederationAuthError>;
   readonly NotaryQueryError: Reasons<NotaryQueryError>;
   readonly FederationSettingError: Reasons<FederationSettingError>;
+  readonly FederationQueryError: Reasons<FederationQueryError>;
 } & {
   // Account errors carry a human-readable reason, so they map by tag alone and show the reason.
   readonly [Tag in AccountError["_tag"]]: Mapping;
@@ -270,6 +272,13 @@ const TABLE: {
   // The notary's POST body and GET parameters (/_matrix/key/v2/query).
   NotaryQueryError: { bad_body: BAD_JSON, bad_param: INVALID_PARAM },
   FederationSettingError: { bad_allow_http: INTERNAL },
+  // Inbound profile, directory, user devices and keys queries: only about our own users and aliases.
+  FederationQueryError: {
+    missing_param: { status: 400, errcode: "M_MISSING_PARAM" },
+    invalid_param: INVALID_PARAM,
+    bad_json: BAD_JSON,
+    not_found: NOT_FOUND,
+  },
 };
 
 const DEFAULT_MESSAGES: Readonly<Record<string, string>> = {

@@ -1,10 +1,10 @@
 // POST /keys/claim: one one-time key per requested device and algorithm (each key handed out once), else the fallback key.
 import { Effect } from "effect";
 import { Hono } from "hono";
-import { claimKeys, type KeyClaim } from "../../../accounts/one-time-key-store";
+import { claimLocalKeys } from "../../../accounts/local-keys-query";
+import type { KeyClaim } from "../../../accounts/one-time-key-store";
 import { e2eeKeyError } from "../../../protocol/e2ee/key-error";
-import { isJsonObject, type JsonObject, type JsonValue } from "../../../protocol/json-value";
-import { parseStrictJson } from "../../../protocol/strict-json";
+import { isJsonObject, type JsonObject } from "../../../protocol/json-value";
 import { ServerConfig } from "../../../platform/server-config";
 import { authedRoute, type AuthedEnv, requireAuth } from "../../auth-middleware";
 import { readJsonObject } from "../../json-body";
@@ -32,14 +32,7 @@ export const claimKeysRoutes = new Hono<AuthedEnv>().post(
         }
         for (const [deviceId, algorithm] of Object.entries(devices)) claims.push({ userId, deviceId, algorithm: algorithm as string });
       }
-      const claimed = yield* Effect.promise(() => claimKeys(c.env.DB, claims));
-      const oneTimeKeys: Record<string, Record<string, Record<string, JsonValue>>> = {};
-      for (const key of claimed) {
-        const parsed = parseStrictJson(key.keyJson);
-        if (!parsed.ok) return yield* Effect.die(new Error("stored one-time key is not JSON"));
-        const forUser = (oneTimeKeys[key.userId] ??= {});
-        forUser[key.deviceId] = { [`${key.algorithm}:${key.keyId}`]: parsed.value };
-      }
+      const oneTimeKeys = yield* Effect.promise(() => claimLocalKeys(c.env.DB, claims));
       return c.json({ one_time_keys: oneTimeKeys, failures });
     }),
   ),
