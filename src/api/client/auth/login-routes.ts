@@ -4,6 +4,8 @@ import { Hono } from "hono";
 import { deleteAllDevices, deleteDevice } from "../../../accounts/device-store";
 import { announceDeviceListChange } from "../../device-list-announce";
 import { deletePushersExceptDevice, deletePushersOfDevices } from "../../../readmodels/pusher-store";
+import { crossSigningKeysOf } from "../../../accounts/cross-signing-store";
+import { isDehydratedDevice } from "../../../accounts/dehydrated-device-store";
 import { createSession, refreshSession } from "../../../accounts/token-store";
 import { parseDeviceId } from "../../../protocol/identifiers/device-id";
 import { ServerConfig } from "../../../platform/server-config";
@@ -34,6 +36,24 @@ const RefreshBody = Schema.Struct({ refresh_token: Schema.String });
 
 const forbidden = () => matrixError(403, "M_FORBIDDEN", INVALID_CREDENTIALS);
 
+/**
+ * Why the user may not log in as `deviceId`, or undefined when they may.
+ * - A cross-signing public key: the spec (end-to-end encryption, "Cross-signing") has servers
+ *   "ensure that device IDs will not collide with cross-signing public keys", since both name
+ *   ed25519 keys as `ed25519:<ID>` in signatures and /keys/query.
+ * - The dehydrated device (MSC3814): it is by definition a device without access tokens, whose
+ *   to-device messages wait for a later client to fetch and which that client rehydrates into a new
+ *   device of its own. Logging in as it would give it tokens, so /sync would consume its messages
+ *   and it would stay marked dehydrated while in use; a later PUT /dehydrated_device would then
+ *   delete a live session. The client must log in as another device.
+ */
+async function reservedDeviceId(db: D1Database, userId: string, deviceId: string): Promise<string | undefined> {
+  const keys = await crossSigningKeysOf(db, [userId]);
+  if (keys.some((k) => k.publicKey === deviceId)) return "device_id is one of the user's cross-signing keys";
+  if (await isDehydratedDevice(db, userId, deviceId)) return "device_id is the user's dehydrated device, which cannot be logged in as";
+  return undefined;
+}
+
 export const loginRoutes = new Hono<AppEnv>()
   .get("/login", (c) => c.json({ flows: [{ type: "m.login.password" }] }))
   .post(
@@ -60,6 +80,12 @@ export const loginRoutes = new Hono<AppEnv>()
         if (account === undefined) return yield* Effect.fail(forbidden());
         if (account.locked) {
           return yield* Effect.fail(matrixError(401, "M_USER_LOCKED", "This account has been locked", { soft_logout: true }));
+        }
+        const requested = body.device_id;
+        if (requested != null) {
+          // After the password check, so only the account's owner learns which IDs are taken.
+          const reserved = yield* Effect.promise(() => reservedDeviceId(db, account.userId, requested));
+          if (reserved !== undefined) return yield* Effect.fail(matrixError(400, "M_INVALID_PARAM", reserved));
         }
         const now = (yield* WallClock).nowMs();
         const session = yield* Effect.promise(() =>
