@@ -2,6 +2,9 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { notaryRoutes } from "./notary-routes";
+import { openIdUserInfoRoutes } from "./openid-userinfo-route";
+import { federationQueryRoutes } from "./query-routes";
+import { federationUserKeysRoutes } from "./user-keys-routes";
 import { federationVersionRoutes } from "./version-route";
 
 /**
@@ -12,4 +15,7 @@ import { federationVersionRoutes } from "./version-route";
 export function mountFederationRoutes(app: Hono<AppEnv>): void {
   app.route("/", federationVersionRoutes);
   app.route("/", notaryRoutes);
+  app.route("/", federationQueryRoutes);
+  app.route("/", federationUserKeysRoutes);
+  app.route("/", openIdUserInfoRoutes);
 }
