@@ -4,6 +4,8 @@ import { err, ok, type Result } from "../protocol/result";
 import { accountError, isUniqueViolation, type UserInUse, type UserNotFound } from "./account-errors";
 import { deleteAllDevicesStatements } from "./device-store";
 import { deleteAllKeyBackupsStatements } from "./key-backup-store";
+import { positionOf } from "./device-list-stream";
+import { deleteOpenIdTokensStatement } from "./openid-token-store";
 import { userIdFor } from "./localpart";
 
 export interface UserRecord {
@@ -140,17 +142,26 @@ export async function setUserFlags(db: D1Database, userId: string, flags: UserFl
   return result.meta.changes === 1 ? ok(undefined) : err(accountError("UserNotFound", `no user ${userId}`));
 }
 
+/** What a deactivation recorded: the device-list position of its device deletions (undefined: none had keys). */
+export interface Deactivated {
+  readonly deviceListPosition: number | undefined;
+}
+
 /**
  * Deactivation is permanent: the row stays (so the ID is never handed out again) without a
- * password, and every device (with its keys), token and key backup goes in the same transaction.
- * Profile and room memberships are the caller's business.
+ * password, and every device (with its keys), token, OpenID token and key backup goes in the same
+ * transaction. Profile and room memberships are the caller's business, and so is waking /syncs
+ * with the returned device-list position.
  */
-export async function deactivateUser(db: D1Database, userId: string): Promise<Result<void, UserNotFound>> {
+export async function deactivateUser(db: D1Database, userId: string): Promise<Result<Deactivated, UserNotFound>> {
   const results = await db.batch([
     db.prepare("UPDATE users SET deactivated = 1, password_hash = NULL WHERE user_id = ?").bind(userId),
+    // Its first statement records the device-list change (when a device had keys).
     ...deleteAllDevicesStatements(db, userId),
+    deleteOpenIdTokensStatement(db, userId),
     // Server-side key backups hold the user's room keys (encrypted): nobody can use them any more.
     ...deleteAllKeyBackupsStatements(db, userId),
   ]);
-  return results[0]?.meta.changes === 1 ? ok(undefined) : err(accountError("UserNotFound", `no user ${userId}`));
+  if (results[0]?.meta.changes !== 1) return err(accountError("UserNotFound", `no user ${userId}`));
+  return ok({ deviceListPosition: positionOf(results[1]) });
 }

@@ -129,7 +129,9 @@ export const userAdminRoutes = new Hono<AuthedEnv>()
           forgetTokensOf(db, userId);
         }
         if (body.deactivated === true && !user.deactivated) {
-          yield* Effect.promise(() => deactivateUser(db, userId));
+          const done = yield* Effect.promise(() => deactivateUser(db, userId));
+          // Its devices went with their keys: room-mates' waiting /syncs learn of it now.
+          if (done.ok) yield* announceDeviceListChange(c, done.value.deviceListPosition);
           yield* Effect.promise(() => deletePushersExceptDevice(db, userId));
           forgetTokensOf(db, userId);
           yield* Effect.promise(() => leaveAllRooms(c.env, userId));

@@ -91,6 +91,8 @@ export const accountRoutes = new Hono<AuthedEnv>()
         const done = yield* Effect.promise(() => deactivateUser(db, me.userId));
         if (!done.ok) return yield* Effect.fail(done.error);
         forgetTokensOf(db, me.userId);
+        // Its devices went with their keys: room-mates' waiting /syncs learn of it now.
+        yield* announceDeviceListChange(c, done.value.deviceListPosition);
         // Nothing is pushed to a deactivated account's sessions any more.
         yield* Effect.promise(() => deletePushersExceptDevice(db, me.userId));
         yield* Effect.promise(() => leaveAllRooms(c.env, me.userId));
