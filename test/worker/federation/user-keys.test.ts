@@ -121,7 +121,9 @@ describe("POST /_matrix/federation/v1/user/keys/claim", () => {
   it("hands out each one-time key once, then the fallback key; nothing for unknown devices or users", async () => {
     const alice = await keyedUser();
     const { userId, deviceId } = alice.user;
-    const ask = { one_time_keys: { [userId]: { [deviceId]: "signed_curve25519", NODEVICE: "signed_curve25519" }, [`@nobody-here:${B.serverName}`]: { D: "signed_curve25519" } } };
+    const ask: JsonObject = {
+      one_time_keys: { [userId]: { [deviceId]: "signed_curve25519", NODEVICE: "signed_curve25519" }, [`@nobody-here:${B.serverName}`]: { D: "signed_curve25519" } },
+    };
     const first = await askB("POST", path, ask);
     const second = await askB("POST", path, ask);
     const third = await askB("POST", path, ask);
