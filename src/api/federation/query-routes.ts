@@ -36,7 +36,7 @@ const profileQuery = federationRoute((c) =>
     const full = profileJson(profile);
     if (field === undefined) return c.json(full);
     // Only the asked field, left out when it is not set.
-    const value = full[field];
+    const value = Object.hasOwn(full, field) ? full[field] : undefined;
     const answer: JsonObject = value === undefined ? {} : { [field]: value };
     return c.json(answer);
   }),

@@ -28,6 +28,7 @@ describe("GET /_matrix/federation/v1/query/profile", () => {
     const bob = await register(clientOfB);
     expect(await askB("GET", profilePath(bob.userId))).toEqual({ status: 200, body: { displayname: bob.username } });
     expect(await askB("GET", profilePath(bob.userId, "avatar_url"))).toEqual({ status: 200, body: {} });
+    expect(await askB("GET", profilePath(bob.userId, "__proto__"))).toEqual({ status: 200, body: {} });
   });
 
   it("answers 404 for an unknown local user, 400 for another server's user or a bad or missing user_id", async () => {
