@@ -5,8 +5,7 @@ import { hashPassword } from "../../../src/accounts/password-hash";
 import { createUser } from "../../../src/accounts/user-store";
 import { syncNotifierClient } from "../../../src/durable/sync-notifier-client";
 import { passwordAuth, uniqueName } from "../api-accounts/support";
-import { path } from "../api-rooms/support";
-import { type Call, createRoom, expectStatus, keysApp, type Registered, uploadKeys, users } from "./support";
+import { keysApp, pollAcross } from "./support";
 
 const call = keysApp();
 
@@ -24,24 +23,6 @@ async function makeAdmin(): Promise<string> {
   return res.body["access_token"] as string;
 }
 
-/** Alice long-polls from a caught-up token while `deactivate` ends bob's account; her /sync's body. */
-async function pollAcross(deactivate: (bob: Registered) => Promise<void>): Promise<{ bob: Registered; sync: Record<string, unknown>; ms: number }> {
-  const [alice, bob] = await users(call, 2);
-  const roomId = await createRoom(call, alice!, { preset: "public_chat" });
-  await expectStatus(call("POST", path(roomId, "join"), { token: bob!.accessToken, body: {} }), 200);
-  await uploadKeys(call, bob!);
-  const first = await call("GET", "sync?timeout=0", { token: alice!.accessToken });
-  const caughtUp = await call("GET", `sync?timeout=0&since=${first.body["next_batch"] as string}`, { token: alice!.accessToken });
-  const since = caughtUp.body["next_batch"] as string;
-  const started = Date.now();
-  const polled = call("GET", `sync?timeout=20000&since=${since}`, { token: alice!.accessToken });
-  await new Promise((r) => setTimeout(r, 200));
-  await deactivate(bob!);
-  const res = await polled;
-  expect(res.status).toBe(200);
-  return { bob: bob!, sync: res.body, ms: Date.now() - started };
-}
-
 /**
  * The user is listed, and the notifier was told of the deactivation's own device-list change (the
  * leave events that follow would wake the /sync on their own, so the listing alone proves little).
@@ -56,24 +37,24 @@ async function expectListed(sync: Record<string, unknown>, userId: string): Prom
 
 describe("account deactivation and /sync", () => {
   it("POST /account/deactivate wakes a room-mate's waiting /sync", async () => {
-    const { bob, sync, ms } = await pollAcross(async (bob) => {
+    const { bob, sync, ms } = await pollAcross(call, async (bob) => {
       const first = await call("POST", "account/deactivate", { token: bob.accessToken, body: {} });
       const done = await call("POST", "account/deactivate", {
         token: bob.accessToken,
         body: { auth: passwordAuth(bob, first.body["session"] as string) },
       });
       expect(done.status).toBe(200);
-    });
+    }, { bobKeys: true });
     expect(ms).toBeLessThan(10_000);
     await expectListed(sync, bob.userId);
   });
 
   it("the admin API's deactivation wakes a room-mate's waiting /sync", async () => {
     const admin = await makeAdmin();
-    const { bob, sync, ms } = await pollAcross(async (bob) => {
+    const { bob, sync, ms } = await pollAcross(call, async (bob) => {
       const res = await call("PUT", `/_synapse/admin/v2/users/${encodeURIComponent(bob.userId)}`, { token: admin, body: { deactivated: true } });
       expect(res.status).toBe(200);
-    });
+    }, { bobKeys: true });
     expect(ms).toBeLessThan(10_000);
     await expectListed(sync, bob.userId);
   });

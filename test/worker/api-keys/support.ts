@@ -1,7 +1,7 @@
 // Helpers for the /keys route tests: users on the room DOs' server, key objects, uploads and tokens.
 import { env } from "cloudflare:test";
 import { expect } from "vitest";
-import { type Call, type Registered, roomApp, users } from "../api-rooms/support";
+import { type Call, createRoom, path, type Registered, roomApp, users } from "../api-rooms/support";
 import { deviceKeys, testKey, type TestKey } from "../../unit/protocol/e2ee/e2ee-fixture";
 
 export { crossSigningKey, deviceKeys, testKey, type TestKey } from "../../unit/protocol/e2ee/e2ee-fixture";
@@ -42,3 +42,33 @@ export async function currentToken(): Promise<string> {
   ]);
   return `s${pdu?.results[0]?.p ?? 0}_0_0_0_0_0_${lists?.results[0]?.p ?? 0}`;
 }
+
+/**
+ * Alice and bob share a public room (bob's keys uploaded first when `bobKeys`); alice long-polls
+ * /sync from a caught-up token while `change` runs. Returns her /sync's body and how long it took.
+ */
+export async function pollAcross(
+  call: Call,
+  change: (bob: Registered) => Promise<void>,
+  options: { readonly bobKeys: boolean },
+): Promise<{ bob: Registered; sync: Record<string, unknown>; ms: number }> {
+  const [alice, bob] = await users(call, 2);
+  const roomId = await createRoom(call, alice!, { preset: "public_chat" });
+  const joined = await call("POST", path(roomId, "join"), { token: bob!.accessToken, body: {} });
+  expect(joined.status).toBe(200);
+  if (options.bobKeys) await uploadKeys(call, bob!);
+  const first = await call("GET", "sync?timeout=0", { token: alice!.accessToken });
+  // Caught up past bob's join (and keys), so the long-poll waits for `change` alone.
+  const caughtUp = await call("GET", `sync?timeout=0&since=${first.body["next_batch"] as string}`, { token: alice!.accessToken });
+  const since = caughtUp.body["next_batch"] as string;
+  const started = Date.now();
+  const polled = call("GET", `sync?timeout=20000&since=${since}`, { token: alice!.accessToken });
+  await new Promise((r) => setTimeout(r, 200));
+  await change(bob!);
+  const res = await polled;
+  expect(res.status).toBe(200);
+  return { bob: bob!, sync: res.body, ms: Date.now() - started };
+}
+
+/** The users a /sync body lists in device_lists.changed. */
+export const changedUsers = (sync: Record<string, unknown>): string[] => (sync["device_lists"] as { changed?: string[] } | undefined)?.changed ?? [];
