@@ -1,27 +1,11 @@
 // The Synapse-compatible admin API: the admin guard, users, registration tokens and shared-secret registration.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { hashPassword } from "../../../src/accounts/password-hash";
-import { createUser } from "../../../src/accounts/user-store";
 import { registrationMac } from "../../../src/api/admin/shared-secret-register";
-import { register, testApp, uniqueName } from "./support";
+import { makeAdmin, register, SERVER, testApp, uniqueName } from "./support";
 
 const SECRET = "shared secret for tests";
 const call = testApp({ auth: { registrationSharedSecret: SECRET } });
-
-async function makeAdmin(): Promise<string> {
-  const localpart = uniqueName("admin");
-  const created = await createUser(env.DB, {
-    localpart,
-    serverName: "test.example",
-    passwordHash: await hashPassword("admin pw"),
-    isAdmin: true,
-    now: Date.now(),
-  });
-  if (!created.ok) throw new Error("admin");
-  const res = await call("POST", "login", { body: { type: "m.login.password", user: localpart, password: "admin pw" } });
-  return res.body["access_token"] as string;
-}
 
 describe("admin guard", () => {
   it("refuses non-admins with 403 M_FORBIDDEN and anonymous callers with 401", async () => {
@@ -36,7 +20,7 @@ describe("admin guard", () => {
 
 describe("/_synapse/admin/v2/users/{userId}", () => {
   it("creates (201), reads, modifies (200) and deactivates a user", async () => {
-    const admin = await makeAdmin();
+    const admin = (await makeAdmin(call, SERVER)).token;
     const userId = `@${uniqueName()}:test.example`;
     const path = `/_synapse/admin/v2/users/${encodeURIComponent(userId)}`;
     expect((await call("GET", path, { token: admin })).status).toBe(404);
@@ -61,7 +45,7 @@ describe("/_synapse/admin/v2/users/{userId}", () => {
   });
 
   it("a password reset and a deactivation by an admin remove the user's pushers with their sessions", async () => {
-    const admin = await makeAdmin();
+    const admin = (await makeAdmin(call, SERVER)).token;
     const userId = `@${uniqueName()}:test.example`;
     const path = `/_synapse/admin/v2/users/${encodeURIComponent(userId)}`;
     await call("PUT", path, { token: admin, body: { password: "pw one" } });
@@ -82,7 +66,7 @@ describe("/_synapse/admin/v2/users/{userId}", () => {
   });
 
   it("refuses other servers' users, bad localparts, and self-demotion", async () => {
-    const admin = await makeAdmin();
+    const admin = (await makeAdmin(call, SERVER)).token;
     const remote = await call("GET", `/_synapse/admin/v2/users/${encodeURIComponent("@a:elsewhere.example")}`, { token: admin });
     expect([remote.status, remote.body["errcode"]]).toEqual([400, "M_INVALID_PARAM"]);
     const upper = await call("PUT", `/_synapse/admin/v2/users/${encodeURIComponent("@Upper:test.example")}`, { token: admin, body: {} });
@@ -98,7 +82,7 @@ describe("/_synapse/admin/v2/users/{userId}", () => {
 
 describe("/_synapse/admin/v1/registration_tokens", () => {
   it("creates, lists, reads, updates and deletes tokens", async () => {
-    const admin = await makeAdmin();
+    const admin = (await makeAdmin(call, SERVER)).token;
     const base = "/_synapse/admin/v1/registration_tokens";
     const name = `tok${uniqueName()}`.slice(0, 60);
     const created = await call("POST", `${base}/new`, { token: admin, body: { token: name, uses_allowed: 2 } });

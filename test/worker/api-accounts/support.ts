@@ -1,6 +1,8 @@
 // Shared helpers for the account route tests: an app with chosen settings, JSON requests, a registered user.
 import { env } from "cloudflare:test";
 import { expect } from "vitest";
+import { hashPassword } from "../../../src/accounts/password-hash";
+import { createUser } from "../../../src/accounts/user-store";
 import { createApp } from "../../../src/api/app";
 import type { AuthConfigShape, ServerConfigShape } from "../../../src/platform/server-config";
 import { testServices } from "../../../src/platform/services";
@@ -82,3 +84,16 @@ export const passwordAuth = (user: Registered, session: string, password = user.
   password,
   session,
 });
+
+/**
+ * An admin account written straight into D1 (as `npm run admin` does), logged in through `call`.
+ * `serverName` must be the one the app under test serves.
+ */
+export async function makeAdmin(call: Call, serverName: string = env.SERVER_NAME): Promise<{ token: string; userId: string }> {
+  const localpart = uniqueName("admin");
+  const created = await createUser(env.DB, { localpart, serverName, passwordHash: await hashPassword("admin pw"), isAdmin: true, now: Date.now() });
+  if (!created.ok) throw new Error("could not create the admin");
+  const res = await call("POST", "login", { body: { type: "m.login.password", user: localpart, password: "admin pw" } });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return { token: res.body["access_token"] as string, userId: res.body["user_id"] as string };
+}

@@ -1,22 +1,11 @@
 // The admin's view of reports: /_synapse/admin/v1/reports lists (newest first, paged, filtered), shows and resolves them; others get 403.
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { hashPassword } from "../../../src/accounts/password-hash";
-import { createUser } from "../../../src/accounts/user-store";
-import { uniqueName } from "../api-accounts/support";
+import { makeAdmin } from "../api-accounts/support";
 import { waitForEvent } from "../api-events/support";
 import { createRoom, expectStatus, path, roomApp, send, users, type Call, type Registered } from "../api-rooms/support";
 
 type Json = Record<string, unknown>;
 const ADMIN = "/_synapse/admin/v1/reports";
-
-async function makeAdmin(call: Call): Promise<{ token: string; userId: string }> {
-  const localpart = uniqueName("admin");
-  const created = await createUser(env.DB, { localpart, serverName: env.SERVER_NAME, passwordHash: await hashPassword("admin pw"), isAdmin: true, now: Date.now() });
-  if (!created.ok) throw new Error("could not create the admin");
-  const res = await expectStatus(call("POST", "login", { body: { type: "m.login.password", user: localpart, password: "admin pw" } }), 200);
-  return { token: res.body["access_token"] as string, userId: res.body["user_id"] as string };
-}
 
 /** A room with an event report, a room report and a user report in it (in that order), by bob about alice. */
 async function reportedRoom(call: Call): Promise<{ alice: Registered; bob: Registered; roomId: string; eventId: string }> {

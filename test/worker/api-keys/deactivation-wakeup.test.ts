@@ -1,27 +1,11 @@
 // Deactivating an account deletes its devices with their keys: a room-mate's waiting /sync wakes and lists the user.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { hashPassword } from "../../../src/accounts/password-hash";
-import { createUser } from "../../../src/accounts/user-store";
 import { syncNotifierClient } from "../../../src/durable/sync-notifier-client";
-import { passwordAuth, uniqueName } from "../api-accounts/support";
+import { makeAdmin, passwordAuth } from "../api-accounts/support";
 import { keysApp, pollAcross } from "./support";
 
 const call = keysApp();
-
-async function makeAdmin(): Promise<string> {
-  const localpart = uniqueName("admin");
-  const created = await createUser(env.DB, {
-    localpart,
-    serverName: env.SERVER_NAME,
-    passwordHash: await hashPassword("admin pw"),
-    isAdmin: true,
-    now: Date.now(),
-  });
-  if (!created.ok) throw new Error("admin");
-  const res = await call("POST", "login", { body: { type: "m.login.password", user: localpart, password: "admin pw" } });
-  return res.body["access_token"] as string;
-}
 
 /**
  * The user is listed, and the notifier was told of the deactivation's own device-list change (the
@@ -50,7 +34,7 @@ describe("account deactivation and /sync", () => {
   });
 
   it("the admin API's deactivation wakes a room-mate's waiting /sync", async () => {
-    const admin = await makeAdmin();
+    const admin = (await makeAdmin(call)).token;
     const { bob, sync, ms } = await pollAcross(call, async (bob) => {
       const res = await call("PUT", `/_synapse/admin/v2/users/${encodeURIComponent(bob.userId)}`, { token: admin, body: { deactivated: true } });
       expect(res.status).toBe(200);
