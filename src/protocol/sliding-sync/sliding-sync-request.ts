@@ -1,0 +1,181 @@
+// The body of a simplified sliding sync request (MSC4186): lists, room subscriptions and extensions, checked.
+import { isJsonObject, type JsonObject, type JsonValue } from "../json-value";
+import { err, ok, type Result } from "../result";
+
+/** Lists and subscriptions per request at most (MSC4186: more is M_INVALID_PARAM). */
+export const MAX_LISTS = 100;
+/** The server's cap on timeline_limit. */
+export const MAX_TIMELINE_LIMIT = 100;
+
+/** One `[type, state_key]` pair; `*` is any, `$LAZY` lazy members, `$ME` the requesting user. */
+export type RequiredStatePair = readonly [string, string];
+
+export interface RoomConfig {
+  readonly timelineLimit: number;
+  readonly requiredState: readonly RequiredStatePair[];
+}
+
+export interface ListFilters {
+  readonly isDm?: boolean;
+  readonly isInvite?: boolean;
+}
+
+export interface ListConfig extends RoomConfig {
+  /** Inclusive index ranges; undefined means the whole list. */
+  readonly ranges: readonly (readonly [number, number])[] | undefined;
+  readonly filters: ListFilters;
+}
+
+export interface ExtensionsRequest {
+  readonly toDevice?: { readonly since?: string };
+  readonly e2ee?: true;
+  readonly accountData?: true;
+  readonly typing?: true;
+  readonly receipts?: true;
+}
+
+export interface SlidingSyncRequest {
+  readonly lists: ReadonlyMap<string, ListConfig>;
+  readonly roomSubscriptions: ReadonlyMap<string, RoomConfig>;
+  readonly extensions: ExtensionsRequest;
+}
+
+export interface SlidingSyncBodyError {
+  readonly _tag: "SlidingSyncBodyError";
+  /** bad_json: a field has the wrong type; invalid_param: a value is out of bounds. */
+  readonly reason: "bad_json" | "invalid_param";
+  readonly message: string;
+}
+
+const badJson = (message: string) => err<SlidingSyncBodyError>({ _tag: "SlidingSyncBodyError", reason: "bad_json", message });
+const invalid = (message: string) => err<SlidingSyncBodyError>({ _tag: "SlidingSyncBodyError", reason: "invalid_param", message });
+
+const isIndex = (v: JsonValue | undefined): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+
+function parseRoomConfig(value: JsonObject, where: string): Result<RoomConfig, SlidingSyncBodyError> {
+  const limit = value["timeline_limit"] ?? 0;
+  if (typeof limit !== "number" || !Number.isSafeInteger(limit)) return badJson(`${where}.timeline_limit must be an integer`);
+  if (limit < 0) return invalid(`${where}.timeline_limit must not be negative`);
+  const state = value["required_state"] ?? [];
+  if (!Array.isArray(state)) return badJson(`${where}.required_state must be a list of [type, state_key] pairs`);
+  const pairs: RequiredStatePair[] = [];
+  for (const pair of state) {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== "string" || typeof pair[1] !== "string") {
+      return badJson(`${where}.required_state must be a list of [type, state_key] pairs`);
+    }
+    pairs.push([pair[0], pair[1]]);
+  }
+  return ok({ timelineLimit: Math.min(limit, MAX_TIMELINE_LIMIT), requiredState: pairs });
+}
+
+function parseRanges(value: JsonValue | undefined, where: string): Result<ListConfig["ranges"], SlidingSyncBodyError> {
+  if (value === undefined) return ok(undefined);
+  if (!Array.isArray(value)) return badJson(`${where}.ranges must be a list of [start, end] pairs`);
+  const ranges: (readonly [number, number])[] = [];
+  for (const range of value) {
+    if (!Array.isArray(range) || range.length !== 2 || !isIndex(range[0]) || !isIndex(range[1])) {
+      return badJson(`${where}.ranges must be a list of [start, end] pairs of non-negative integers`);
+    }
+    if (range[0] > range[1]) return invalid(`${where}.ranges: a range's start is after its end`);
+    ranges.push([range[0], range[1]]);
+  }
+  return ok(ranges);
+}
+
+function parseFilters(value: JsonValue | undefined, where: string): Result<ListFilters, SlidingSyncBodyError> {
+  if (value === undefined) return ok({});
+  if (!isJsonObject(value)) return badJson(`${where}.filters must be an object`);
+  const out: { isDm?: boolean; isInvite?: boolean } = {};
+  for (const [key, field] of [["is_dm", "isDm"], ["is_invite", "isInvite"]] as const) {
+    const flag = value[key];
+    if (flag === undefined) continue;
+    if (typeof flag !== "boolean") return badJson(`${where}.filters.${key} must be a boolean`);
+    out[field] = flag;
+  }
+  return ok(out);
+}
+
+function parseLists(value: JsonValue | undefined): Result<Map<string, ListConfig>, SlidingSyncBodyError> {
+  const out = new Map<string, ListConfig>();
+  if (value === undefined) return ok(out);
+  if (!isJsonObject(value)) return badJson("lists must be an object");
+  const entries = Object.entries(value);
+  if (entries.length > MAX_LISTS) return invalid(`at most ${MAX_LISTS} lists`);
+  for (const [name, list] of entries) {
+    const where = `lists.${name}`;
+    if (!isJsonObject(list)) return badJson(`${where} must be an object`);
+    const config = parseRoomConfig(list, where);
+    if (!config.ok) return config;
+    // `range` (one pair, the MSC's later form) and `ranges` (a list of pairs) are both read.
+    const single = list["range"];
+    const ranges = parseRanges(single === undefined ? list["ranges"] : [single], where);
+    if (!ranges.ok) return ranges;
+    const filters = parseFilters(list["filters"], where);
+    if (!filters.ok) return filters;
+    out.set(name, { ...config.value, ranges: ranges.value, filters: filters.value });
+  }
+  return ok(out);
+}
+
+function parseSubscriptions(value: JsonValue | undefined): Result<Map<string, RoomConfig>, SlidingSyncBodyError> {
+  const out = new Map<string, RoomConfig>();
+  if (value === undefined) return ok(out);
+  if (!isJsonObject(value)) return badJson("room_subscriptions must be an object");
+  const entries = Object.entries(value);
+  if (entries.length > MAX_LISTS) return invalid(`at most ${MAX_LISTS} room subscriptions`);
+  for (const [roomId, sub] of entries) {
+    if (!roomId.startsWith("!")) return invalid(`room_subscriptions: ${roomId.slice(0, 100)} is not a room ID`);
+    if (!isJsonObject(sub)) return badJson(`room_subscriptions.${roomId} must be an object`);
+    const config = parseRoomConfig(sub, `room_subscriptions.${roomId}`);
+    if (!config.ok) return config;
+    out.set(roomId, config.value);
+  }
+  return ok(out);
+}
+
+/** `enabled: true` turns an extension on; anything but a boolean there is refused. */
+function enabled(extensions: JsonObject, key: string): Result<JsonObject | undefined, SlidingSyncBodyError> {
+  const ext = extensions[key];
+  if (ext === undefined) return ok(undefined);
+  if (!isJsonObject(ext)) return badJson(`extensions.${key} must be an object`);
+  const flag = ext["enabled"];
+  if (flag !== undefined && typeof flag !== "boolean") return badJson(`extensions.${key}.enabled must be a boolean`);
+  return ok(flag === true ? ext : undefined);
+}
+
+function parseExtensions(value: JsonValue | undefined): Result<ExtensionsRequest, SlidingSyncBodyError> {
+  if (value === undefined) return ok({});
+  if (!isJsonObject(value)) return badJson("extensions must be an object");
+  const out: { toDevice?: { since?: string }; e2ee?: true; accountData?: true; typing?: true; receipts?: true } = {};
+  const toDevice = enabled(value, "to_device");
+  if (!toDevice.ok) return toDevice;
+  if (toDevice.value !== undefined) {
+    const since = toDevice.value["since"];
+    if (since !== undefined && typeof since !== "string") return badJson("extensions.to_device.since must be a string");
+    out.toDevice = since === undefined ? {} : { since };
+  }
+  for (const [key, field] of [["e2ee", "e2ee"], ["account_data", "accountData"], ["typing", "typing"], ["receipts", "receipts"]] as const) {
+    const ext = enabled(value, key);
+    if (!ext.ok) return ext;
+    if (ext.value !== undefined) out[field] = true;
+  }
+  return ok(out);
+}
+
+export function parseSlidingSyncRequest(body: JsonObject): Result<SlidingSyncRequest, SlidingSyncBodyError> {
+  const lists = parseLists(body["lists"]);
+  if (!lists.ok) return lists;
+  const roomSubscriptions = parseSubscriptions(body["room_subscriptions"]);
+  if (!roomSubscriptions.ok) return roomSubscriptions;
+  const extensions = parseExtensions(body["extensions"]);
+  if (!extensions.ok) return extensions;
+  return ok({ lists: lists.value, roomSubscriptions: roomSubscriptions.value, extensions: extensions.value });
+}
+
+/** The indices of a list of `count` rooms that its ranges select, in order, each once. */
+export function indicesInRanges(ranges: ListConfig["ranges"], count: number): number[] {
+  if (ranges === undefined) return Array.from({ length: count }, (_, i) => i);
+  const picked = new Set<number>();
+  for (const [start, end] of ranges) for (let i = start; i <= Math.min(end, count - 1); i++) picked.add(i);
+  return [...picked].sort((a, b) => a - b);
+}
