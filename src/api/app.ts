@@ -15,6 +15,7 @@ import { mountMemberRoutes } from "./client/members/members-api";
 import { mountRoomRoutes } from "./client/rooms/rooms-api";
 import { mountRoomUpgradeRoutes } from "./client/rooms/upgrade-route";
 import { mountToDeviceRoutes } from "./client/to-device/to-device-api";
+import { mountSlidingSyncRoutes } from "./client/sliding-sync/sliding-sync-api";
 import { mountKeyBackupRoutes } from "./client/key-backup/key-backup-api";
 import { mountDehydratedDeviceRoutes } from "./client/dehydrated/dehydrated-api";
 import { mountMediaRoutes } from "./media/media-api";
@@ -69,6 +70,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   mountVoipRoutes(app);
   mountOpenIdRoutes(app);
   mountFederationRoutes(app);
+  mountSlidingSyncRoutes(app);
   if (options.extraRoutes !== undefined) app.route("/", options.extraRoutes);
   app.onError(onError);
   app.notFound(makeNotFound(app));

@@ -25,6 +25,8 @@ import type { StillInRoom } from "../readmodels/forgotten-rooms";
 import type { NoEventAtTimestamp } from "../readmodels/timestamp-to-event";
 import type { ReportTargetNotFound } from "../readmodels/report-store";
 import type { InvalidSyncToken } from "../readmodels/sync-token";
+import type { UnknownPos } from "../readmodels/sliding-sync-response";
+import type { SlidingSyncBodyError } from "../protocol/sliding-sync/sliding-sync-request";
 import type { ProfileError } from "./client/profile/profile-error";
 import type { EphemeralError } from "../readmodels/ephemeral-error";
 import type { UserDataError } from "./client/user-data/user-data-error";
@@ -75,12 +77,13 @@ const TABLE: {
   readonly NotaryQueryError: Reasons<NotaryQueryError>;
   readonly FederationSettingError: Reasons<FederationSettingError>;
   readonly FederationQueryError: Reasons<FederationQueryError>;
+  readonly SlidingSyncBodyError: Reasons<SlidingSyncBodyError>;
 } & {
   // Account errors carry a human-readable reason, so they map by tag alone and show the reason.
   readonly [Tag in AccountError["_tag"]]: Mapping;
 } & {
   // Room command rejections, sync tokens and read permissions: also human-readable reasons.
-  readonly [Tag in Rejection["_tag"] | InvalidSyncToken["_tag"] | NotInRoom["_tag"] | EventNotVisible["_tag"] | InvalidSearchToken["_tag"] | StillInRoom["_tag"] | NoEventAtTimestamp["_tag"] | ReportTargetNotFound["_tag"]]: Mapping;
+  readonly [Tag in Rejection["_tag"] | InvalidSyncToken["_tag"] | NotInRoom["_tag"] | EventNotVisible["_tag"] | InvalidSearchToken["_tag"] | StillInRoom["_tag"] | NoEventAtTimestamp["_tag"] | ReportTargetNotFound["_tag"] | UnknownPos["_tag"]]: Mapping;
 } = {
   // Text that is not JSON is M_NOT_JSON; JSON that breaks Matrix's stricter rules (RFC 8259 only
   // says names SHOULD be unique; integers must fit the canonical-JSON range) is M_BAD_JSON.
@@ -248,6 +251,9 @@ const TABLE: {
   MissingEvents: INTERNAL,
   Unavailable: { status: 503, errcode: "M_UNKNOWN", fixedMessage: "The room is temporarily unavailable; retry" },
   InvalidSyncToken: INVALID_PARAM,
+  // Simplified sliding sync (MSC4186): a body field of the wrong type or out of bounds; a `pos` this server did not issue.
+  SlidingSyncBodyError: { bad_json: BAD_JSON, invalid_param: INVALID_PARAM },
+  UnknownPos: { status: 400, errcode: "M_UNKNOWN_POS" },
   NotInRoom: { status: 403, errcode: "M_FORBIDDEN" },
   // Unknown and not visible answer alike, so an event's existence does not leak (spec: GET /event, /context, /relations).
   EventNotVisible: NOT_FOUND,

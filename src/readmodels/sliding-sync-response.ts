@@ -1,0 +1,343 @@
+// Simplified sliding sync (MSC4186): the user's rooms sorted by recency, the requested windows of
+// lists and subscriptions, and the extensions, read with /sync's own queries; and its long-poll.
+import type { JsonObject, JsonValue } from "../protocol/json-value";
+import { err, ok, type Result } from "../protocol/result";
+import { indicesInRanges, type RequiredStatePair, type SlidingSyncRequest } from "../protocol/sliding-sync/sliding-sync-request";
+import { accountDataChanges, type AccountDataChange } from "./account-data";
+import { formatClientEvent } from "./client-event";
+import { deviceListsForSync } from "./device-lists-for-sync";
+import { relatedRows, type EventRowWithRelated } from "./event-rows";
+import { oneTimeKeyCounts, unusedFallbackKeyTypes } from "./one-time-key-counts";
+import type { PositionWaiter } from "./sync-response";
+import { ephemeralForSync, type TypingReader } from "./sync-ephemeral";
+import { readSummaries, summaryStatements } from "./sync-room-summary";
+import { readSyncSnapshot, type SyncMembership } from "./sync-snapshot";
+import { readStates, stateStatements, type StateQuery } from "./sync-state";
+import { readStrippedState, strippedStateStatement } from "./sync-stripped-state";
+import { readTimelines, timelinesStatement, type TimelineQuery, type TimelinesRequest } from "./sync-timeline";
+import { formatSyncToken, parseSyncToken, tokenAt, type SyncStream, type SyncToken } from "./sync-token";
+import { toDeviceForSync } from "./to-device-for-sync";
+import { readUnread, unreadStatements } from "./unread-counts";
+
+export interface UnknownPos {
+  readonly _tag: "UnknownPos";
+  readonly reason: string;
+}
+
+export interface SlidingSyncInput {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly pos: string | undefined;
+  readonly request: SlidingSyncRequest;
+  readonly now: number;
+  readonly typing: TypingReader;
+}
+
+export interface SlidingSyncResult {
+  readonly body: JsonObject;
+  readonly token: SyncToken;
+  readonly empty: boolean;
+}
+
+/** Rooms a list ranges over: joined, invited, knocked, banned (the user's own leaves are left out, MSC4186). */
+const LISTED = new Set(["join", "invite", "knock", "ban"]);
+
+interface Config {
+  timelineLimit: number;
+  requiredState: RequiredStatePair[];
+  lists: string[];
+}
+
+const stateMatches = (pairs: readonly RequiredStatePair[], userId: string, senders: ReadonlySet<string>, type: string, key: string): boolean =>
+  pairs.some(
+    ([t, k]) =>
+      (t === "*" || t === type) &&
+      (k === "*" || k === key || (type === "m.room.member" && ((k === "$LAZY" && senders.has(key)) || (k === "$ME" && key === userId)))),
+  );
+
+/** The member keys a required_state needs: undefined for all of them. */
+function memberKeys(pairs: readonly RequiredStatePair[], userId: string, senders: ReadonlySet<string>): ReadonlySet<string> | undefined {
+  const keys = new Set<string>();
+  for (const [t, k] of pairs) {
+    if (t !== "*" && t !== "m.room.member") continue;
+    if (k === "*") return undefined;
+    if (k === "$LAZY") for (const s of senders) keys.add(s);
+    else if (k === "$ME") keys.add(userId);
+    else keys.add(k);
+  }
+  return keys;
+}
+
+/** The `m.direct` account data's rooms. */
+function directRooms(changes: readonly AccountDataChange[]): Set<string> {
+  const direct = [...changes].reverse().find((c) => c.roomId === undefined && c.type === "m.direct")?.content ?? {};
+  return new Set(Object.values(direct).flatMap((v) => (Array.isArray(v) ? v.filter((r): r is string => typeof r === "string") : [])));
+}
+
+export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput): Promise<Result<SlidingSyncResult, UnknownPos>> {
+  const { userId, deviceId, request } = input;
+  let sinceToken: SyncToken | undefined;
+  if (input.pos !== undefined) {
+    const parsed = parseSyncToken(input.pos);
+    if (!parsed.ok) return err({ _tag: "UnknownPos", reason: "pos was not issued by this server" });
+    sinceToken = parsed.value;
+  }
+  const since = sinceToken?.pdu;
+  const [snapshot, accountAll] = await Promise.all([
+    readSyncSnapshot(db, userId, since, sinceToken?.account_data ?? 0),
+    accountDataChanges(db, userId, 0, Number.MAX_SAFE_INTEGER),
+  ]);
+  if (sinceToken !== undefined && (sinceToken.pdu > snapshot.position || sinceToken.account_data > snapshot.accountPosition)) {
+    return err({ _tag: "UnknownPos", reason: "pos is ahead of this server's streams" });
+  }
+  const position = snapshot.position;
+  const listed = snapshot.memberships.filter((m) => LISTED.has(m.membership));
+  const joinedIds = listed.filter((m) => m.membership === "join").map((m) => m.room_id);
+  // Recency: a joined room's last event; another room's the user's membership event.
+  const lastEvents =
+    joinedIds.length === 0
+      ? []
+      : ((
+          await db
+            .prepare(
+              `SELECT j.value AS room_id, (SELECT MAX(e.stream_pos) FROM events e WHERE e.room_id = j.value AND e.stream_pos <= ?) AS pos
+               FROM json_each(?) j`,
+            )
+            .bind(position, JSON.stringify(joinedIds))
+            .all()
+        ).results as { room_id: string; pos: number | null }[]);
+  const bump = new Map(listed.map((m) => [m.room_id, m.stream_pos]));
+  for (const row of lastEvents) if (row.pos !== null) bump.set(row.room_id, row.pos);
+  const sorted = [...listed].sort((a, b) => bump.get(b.room_id)! - bump.get(a.room_id)! || a.room_id.localeCompare(b.room_id));
+  const direct = directRooms(accountAll);
+
+  // Which rooms the rules select, with their combined config.
+  const configs = new Map<string, Config>();
+  const add = (roomId: string, timelineLimit: number, requiredState: readonly RequiredStatePair[], list?: string) => {
+    const c = configs.get(roomId) ?? { timelineLimit: 0, requiredState: [], lists: [] };
+    c.timelineLimit = Math.max(c.timelineLimit, timelineLimit);
+    c.requiredState.push(...requiredState);
+    if (list !== undefined) c.lists.push(list);
+    configs.set(roomId, c);
+  };
+  const lists: Record<string, JsonValue> = {};
+  for (const [name, list] of request.lists) {
+    const matching = sorted.filter(
+      (m) =>
+        (list.filters.isDm === undefined || direct.has(m.room_id) === list.filters.isDm) &&
+        (list.filters.isInvite === undefined || (m.membership === "invite") === list.filters.isInvite),
+    );
+    lists[name] = { count: matching.length };
+    for (const i of indicesInRanges(list.ranges, matching.length)) add(matching[i]!.room_id, list.timelineLimit, list.requiredState, name);
+  }
+  const byRoom = new Map(snapshot.memberships.map((m) => [m.room_id, m]));
+  for (const [roomId, sub] of request.roomSubscriptions) if (byRoom.has(roomId)) add(roomId, sub.timelineLimit, sub.requiredState);
+
+  // On an incremental request only rooms with events after pos are sent; a room whose membership
+  // changed after pos is new to the client (initial).
+  const selected = [...configs.keys()]
+    .map((roomId) => byRoom.get(roomId)!)
+    .filter((m) => since === undefined || snapshot.movedRooms?.has(m.room_id) === true);
+  const initialOf = (m: SyncMembership) => since === undefined || m.stream_pos > since;
+  const withTimeline = selected.filter((m) => m.membership !== "invite" && m.membership !== "knock");
+  const invites = selected.filter((m) => m.membership === "invite" || m.membership === "knock");
+
+  // Round trip 1: timelines (one statement per distinct limit), summaries, unread counts, stripped state.
+  const statements: D1PreparedStatement[] = [];
+  const slot = (s: D1PreparedStatement | undefined): number => (s === undefined ? -1 : statements.push(s) - 1);
+  const byLimit = new Map<number, TimelineQuery[]>();
+  for (const m of withTimeline) {
+    const limit = configs.get(m.room_id)!.timelineLimit;
+    if (limit === 0) continue;
+    const query: TimelineQuery = {
+      roomId: m.room_id,
+      after: initialOf(m) ? 0 : since!,
+      upTo: m.membership === "join" ? position : m.stream_pos,
+      visible: snapshot.visible.get(m.room_id) ?? [],
+    };
+    byLimit.set(limit, [...(byLimit.get(limit) ?? []), query]);
+  }
+  const timelineRequests: [TimelinesRequest, number][] = [...byLimit].map(([limit, rooms]) => {
+    const req: TimelinesRequest = { userId, rooms, limit, filter: undefined };
+    return [req, slot(timelinesStatement(db, req))];
+  });
+  const roomIds = withTimeline.map((m) => m.room_id);
+  const summarySlots = roomIds.length === 0 ? [] : summaryStatements(db, userId, roomIds, since).map(slot);
+  const unreadRooms = withTimeline.filter((m) => m.membership === "join").map((m) => ({ roomId: m.room_id, roomVersion: m.room_version, floor: m.stream_pos }));
+  const unreadOptions = { upTo: position, byThread: false };
+  const unreadSlots = unreadStatements(db, userId, unreadRooms, unreadOptions).map(slot);
+  const strippedSlot = invites.length === 0 ? -1 : slot(strippedStateStatement(db, invites.map((m) => ({ roomId: m.room_id, membershipEventId: m.event_id }))));
+  const results = statements.length === 0 ? [] : await db.batch(statements);
+  const at = (i: number): D1Result | undefined => (i < 0 ? undefined : results[i]);
+  const timelines = new Map(timelineRequests.flatMap(([req, i]) => [...readTimelines(req, at(i))]));
+  const summaries = readSummaries(roomIds, summarySlots.map(at));
+  const unread = readUnread(userId, unreadRooms, unreadOptions, unreadSlots.map(at));
+  const stripped = readStrippedState(at(strippedSlot));
+
+  // Round trip 2: required_state (whole state for a room new to the client, else the changes since pos) and name/avatar.
+  const sendersOf = new Map(
+    withTimeline.map((m) => [m.room_id, new Set([userId, ...(timelines.get(m.room_id)?.events ?? []).map((e) => e.sender)])] as const),
+  );
+  const stateQueryList: StateQuery[] = withTimeline.flatMap((m): StateQuery[] => {
+    const config = configs.get(m.room_id)!;
+    if (config.requiredState.length === 0) return [];
+    const members = memberKeys(config.requiredState, userId, sendersOf.get(m.room_id)!);
+    const atPos = m.membership === "join" ? position : m.stream_pos;
+    const base = members === undefined ? {} : { members };
+    return [initialOf(m) ? { kind: "full", roomId: m.room_id, at: atPos, ...base } : { kind: "delta", roomId: m.room_id, from: since!, at: atPos, ...base }];
+  });
+  const nameQueries: StateQuery[] = withTimeline.map((m) => ({ kind: "full", roomId: m.room_id, at: m.membership === "join" ? position : m.stream_pos, members: new Set() }));
+  const stateBatch = stateStatements(db, stateQueryList, undefined);
+  const nameBatch = nameQueries.length === 0 ? [] : stateStatements(db, nameQueries, { types: ["m.room.name", "m.room.avatar"] });
+  const stateResults = stateBatch.length + nameBatch.length === 0 ? [] : await db.batch([...stateBatch, ...nameBatch]);
+  const states = readStates(stateResults.slice(0, stateBatch.length));
+  const names = readStates(stateResults.slice(stateBatch.length));
+
+  const toClient = (rows: readonly EventRowWithRelated[], roomVersion: string): JsonObject[] => {
+    const related = relatedRows(rows);
+    return rows.map((row) => formatClientEvent(row, { now: input.now, includeRoomId: false, viewer: { userId, deviceId }, roomVersion, related }));
+  };
+  const rooms: Record<string, JsonValue> = {};
+  for (const m of withTimeline) {
+    const config = configs.get(m.room_id)!;
+    const initial = initialOf(m);
+    const timeline = timelines.get(m.room_id) ?? { events: [], limited: false, start: position };
+    const senders = sendersOf.get(m.room_id)!;
+    const state = (states.get(m.room_id) ?? []).filter((row) => stateMatches(config.requiredState, userId, senders, row.type, row.state_key ?? ""));
+    const room: Record<string, JsonValue> = {
+      membership: m.membership,
+      bump_stamp: bump.get(m.room_id)!,
+      required_state: toClient(state, m.room_version),
+      timeline: toClient(timeline.events, m.room_version),
+      prev_batch: formatSyncToken(tokenAt(timeline.start)),
+      limited: timeline.limited,
+      num_live: since === undefined ? 0 : timeline.events.filter((e) => e.stream_pos > since).length,
+    };
+    if (initial) room["initial"] = true;
+    if (config.lists.length > 0) room["lists"] = config.lists;
+    for (const row of names.get(m.room_id) ?? []) {
+      if (!initial && row.stream_pos <= since!) continue;
+      const content = (JSON.parse(row.event_json) as { content?: Record<string, JsonValue> }).content ?? {};
+      const value = row.type === "m.room.name" ? content["name"] : content["url"];
+      room[row.type === "m.room.name" ? "name" : "avatar"] = typeof value === "string" && row.redacted_because === null ? value : null;
+    }
+    const summary = summaries.get(m.room_id);
+    if (summary !== undefined) {
+      room["joined_count"] = summary.joined;
+      room["invited_count"] = summary.invited;
+      if (summary.heroes !== undefined && (initial || summary.changed)) room["heroes"] = summary.heroes.map((id) => ({ user_id: id }));
+    }
+    if (direct.has(m.room_id)) room["is_dm"] = true;
+    const counts = unread.get(m.room_id)?.room;
+    room["notification_count"] = counts?.notification_count ?? 0;
+    room["highlight_count"] = counts?.highlight_count ?? 0;
+    rooms[m.room_id] = room;
+  }
+  for (const m of invites) {
+    const key = m.membership === "invite" ? "invite_state" : "knock_state";
+    rooms[m.room_id] = { membership: m.membership, initial: true, bump_stamp: bump.get(m.room_id)!, [key]: stripped.get(m.room_id) ?? [] };
+  }
+
+  // Extensions, each only when enabled.
+  const ext = request.extensions;
+  const extensions: Record<string, JsonValue> = {};
+  const token: { -readonly [K in keyof SyncToken]: number } = { ...(sinceToken ?? tokenAt(0)), pdu: position, account_data: snapshot.accountPosition };
+  let extensionNews = false;
+  if (ext.toDevice !== undefined) {
+    const sinceText = ext.toDevice.since;
+    const sinceTd = sinceText !== undefined && /^(0|[1-9][0-9]{0,15})$/.test(sinceText) ? Number(sinceText) : 0;
+    const toDevice = await toDeviceForSync(db, { userId, deviceId, since: sinceTd });
+    extensions["to_device"] = { next_batch: String(toDevice.position), events: toDevice.events.map((e) => ({ ...e })) };
+    token.to_device = toDevice.position;
+    extensionNews ||= toDevice.events.length > 0;
+  }
+  if (ext.e2ee === true) {
+    const [lists, counts, fallback] = await Promise.all([
+      deviceListsForSync(db, { userId, since: since === undefined ? undefined : sinceToken!.device_lists, sincePdu: since, pduPosition: position }),
+      oneTimeKeyCounts(db, userId, deviceId),
+      unusedFallbackKeyTypes(db, userId, deviceId),
+    ]);
+    extensions["e2ee"] = {
+      device_lists: { changed: lists.changed, left: lists.left },
+      device_one_time_keys_count: counts,
+      device_unused_fallback_key_types: fallback,
+    };
+    token.device_lists = lists.position;
+    extensionNews ||= lists.changed.length + lists.left.length > 0;
+  }
+  if (ext.accountData === true) {
+    const changes = since === undefined ? accountAll.filter((c) => c.streamPos <= snapshot.accountPosition) : snapshot.accountData;
+    const global = changes.filter((c) => c.roomId === undefined).map((c) => ({ type: c.type, content: c.content }));
+    const perRoom: Record<string, JsonValue[]> = {};
+    for (const c of changes) if (c.roomId !== undefined) (perRoom[c.roomId] ??= []).push({ type: c.type, content: c.content });
+    extensions["account_data"] = { global, rooms: perRoom };
+    extensionNews ||= changes.length > 0;
+  }
+  if (ext.typing === true || ext.receipts === true) {
+    const joined = snapshot.memberships.filter((m) => m.membership === "join").map((m) => m.room_id);
+    const ephemeral = await ephemeralForSync(db, input.typing, {
+      userId,
+      joinedRoomIds: joined,
+      since: sinceToken === undefined ? undefined : { typing: sinceToken.typing, receipt: sinceToken.receipt, presence: sinceToken.presence },
+      now: input.now,
+    });
+    const pick = (type: string): Record<string, JsonValue> => {
+      const out: Record<string, JsonValue> = {};
+      for (const [roomId, events] of ephemeral.rooms) {
+        const event = events.find((e) => e["type"] === type);
+        if (event !== undefined) out[roomId] = event;
+      }
+      return out;
+    };
+    if (ext.typing === true) {
+      const typing = pick("m.typing");
+      extensions["typing"] = { rooms: typing };
+      token.typing = ephemeral.positions.typing;
+      extensionNews ||= Object.keys(typing).length > 0;
+    }
+    if (ext.receipts === true) {
+      const receipts = pick("m.receipt");
+      extensions["receipts"] = { rooms: receipts };
+      token.receipt = ephemeral.positions.receipt;
+      extensionNews ||= Object.keys(receipts).length > 0;
+    }
+  }
+  const body: JsonObject = { pos: formatSyncToken(token), lists, rooms, extensions };
+  return ok({ body, token, empty: Object.keys(rooms).length === 0 && !extensionNews });
+}
+
+/** The streams a request's answer reads: room events and account data always, the others as extensions ask. */
+function watchedStreams(request: SlidingSyncRequest): SyncStream[] {
+  const ext = request.extensions;
+  const streams: SyncStream[] = ["pdu", "account_data"];
+  if (ext.toDevice !== undefined) streams.push("to_device");
+  if (ext.e2ee === true) streams.push("device_lists");
+  if (ext.typing === true) streams.push("typing");
+  if (ext.receipts === true) streams.push("receipt");
+  return streams;
+}
+
+/** Answers at once when there is something to say or no `pos`; otherwise waits on the notifier up to `timeoutMs`. */
+export async function slidingSyncWithLongPoll(
+  db: D1Database,
+  input: SlidingSyncInput & { readonly timeoutMs: number },
+  waiter: PositionWaiter,
+  clock: () => number,
+): Promise<Result<SlidingSyncResult, UnknownPos>> {
+  let result = await buildSlidingSync(db, input);
+  if (!result.ok || !result.value.empty || input.pos === undefined || input.timeoutMs <= 0) return result;
+  const deadline = clock() + input.timeoutMs;
+  const watched = watchedStreams(input.request);
+  for (;;) {
+    const remaining = deadline - clock();
+    if (remaining <= 0) return result;
+    // Only the streams this answer reads are waited on: a change elsewhere would wake it for nothing.
+    const token = result.value.token;
+    const after = Object.fromEntries(watched.map((s) => [s, token[s]]));
+    const reached = await waiter.waitForAny(after, remaining);
+    if (!watched.some((s) => (reached[s] ?? 0) > token[s])) return result;
+    const next = await buildSlidingSync(db, { ...input, now: clock() });
+    if (!next.ok || !next.value.empty) return next;
+    result = next;
+  }
+}

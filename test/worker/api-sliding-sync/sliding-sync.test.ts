@@ -1,0 +1,110 @@
+// POST /_matrix/client/unstable/org.matrix.simplified_msc3575/sync (MSC4186) through the app, on real D1, queues and the notifier.
+import { describe, expect, it } from "vitest";
+import { type Call, createRoom, expectStatus, path, type Registered, roomApp, send, syncUntil, users } from "../api-rooms/support";
+
+type Json = Record<string, unknown>;
+const SS = "/_matrix/client/unstable/org.matrix.simplified_msc3575/sync";
+
+const slide = (call: Call, user: Registered, body: Json, query = "") => call("POST", `${SS}${query}`, { token: user.accessToken, body });
+const roomsOf = (body: Json) => body["rooms"] as Record<string, Json>;
+
+/** Waits (through /sync) until the read model has projected `eventId` in `roomId`. */
+const projected = (call: Call, user: Registered, roomId: string, eventId: string) =>
+  syncUntil(call, user, roomId, (events) => events.some((e) => e.event_id === eventId));
+
+describe("simplified sliding sync", () => {
+  const call = roomApp();
+
+  it("a list range picks the most recent rooms; an incremental request sends only the room that moved", async () => {
+    const [alice] = await users(call, 1);
+    const a = await createRoom(call, alice!);
+    const b = await createRoom(call, alice!);
+    const c = await createRoom(call, alice!);
+    await send(call, alice!, b, "b");
+    await send(call, alice!, c, "c");
+    const last = await send(call, alice!, a, "a");
+    await projected(call, alice!, a, last);
+    const list = { all: { ranges: [[0, 1]], timeline_limit: 1, required_state: [["m.room.create", ""]] } };
+    const first = await expectStatus(slide(call, alice!, { lists: list }), 200);
+    expect(first.body["lists"]).toEqual({ all: { count: 3 } });
+    const rooms = roomsOf(first.body);
+    expect(Object.keys(rooms).sort()).toEqual([a, c].sort());
+    const roomA = rooms[a]!;
+    expect(roomA["initial"]).toBe(true);
+    expect((roomA["bump_stamp"] as number) > (rooms[c]!["bump_stamp"] as number)).toBe(true);
+    expect((roomA["timeline"] as Json[]).map((e) => e["event_id"])).toEqual([last]);
+    expect(roomA["limited"]).toBe(true);
+    expect(typeof roomA["prev_batch"]).toBe("string");
+    expect(roomA["joined_count"]).toBe(1);
+    expect((roomA["required_state"] as Json[]).map((e) => e["type"])).toEqual(["m.room.create"]);
+
+    const moved = await send(call, alice!, b, "b again");
+    await projected(call, alice!, b, moved);
+    const next = await expectStatus(slide(call, alice!, { lists: list }, `?pos=${first.body["pos"] as string}`), 200);
+    const changed = roomsOf(next.body);
+    expect(Object.keys(changed)).toEqual([b]);
+    expect(changed[b]!["initial"]).toBeUndefined();
+    expect((changed[b]!["timeline"] as Json[]).map((e) => e["event_id"])).toEqual([moved]);
+    expect(changed[b]!["num_live"]).toBe(1);
+  });
+
+  it("required_state: [*,*], [m.room.member,$LAZY] and [m.room.member,$ME]", async () => {
+    const [alice, bob] = await users(call, 2);
+    const roomId = await createRoom(call, alice!, { invite: [bob!.userId], name: "Lounge" });
+    await expectStatus(call("POST", path(roomId, "join"), { token: bob!.accessToken }), 200);
+    const last = await send(call, bob!, roomId, "hi");
+    await projected(call, alice!, roomId, last);
+    const stateFor = async (requiredState: string[][]) => {
+      const res = await expectStatus(slide(call, alice!, { room_subscriptions: { [roomId]: { timeline_limit: 1, required_state: requiredState } } }), 200);
+      const room = roomsOf(res.body)[roomId]!;
+      expect(room["name"]).toBe("Lounge");
+      return (room["required_state"] as Json[]).map((e) => `${e["type"] as string}|${e["state_key"] as string}`);
+    };
+    const all = await stateFor([["*", "*"]]);
+    expect(all).toEqual(expect.arrayContaining(["m.room.create|", "m.room.name|", `m.room.member|${alice!.userId}`, `m.room.member|${bob!.userId}`]));
+    const lazy = await stateFor([["m.room.member", "$LAZY"]]);
+    expect(lazy).toContain(`m.room.member|${bob!.userId}`);
+    expect(lazy.every((k) => k.startsWith("m.room.member|"))).toBe(true);
+    expect(await stateFor([["m.room.member", "$ME"]])).toEqual([`m.room.member|${alice!.userId}`]);
+  });
+
+  it("a long-poll is woken by a message", async () => {
+    const [alice] = await users(call, 1);
+    const roomId = await createRoom(call, alice!);
+    const list = { all: { ranges: [[0, 9]], timeline_limit: 5, required_state: [] } };
+    const first = await expectStatus(slide(call, alice!, { lists: list }), 200);
+    const started = Date.now();
+    const poll = slide(call, alice!, { lists: list }, `?pos=${first.body["pos"] as string}&timeout=20000`);
+    await new Promise((r) => setTimeout(r, 200));
+    const sent = await send(call, alice!, roomId, "wake up");
+    const res = await expectStatus(poll, 200);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect((roomsOf(res.body)[roomId]!["timeline"] as Json[]).map((e) => e["event_id"])).toContain(sent);
+  });
+
+  it("to_device and e2ee extensions", async () => {
+    const [alice, bob] = await users(call, 2);
+    await expectStatus(
+      call("PUT", "sendToDevice/m.test/t1", { token: bob!.accessToken, body: { messages: { [alice!.userId]: { [alice!.deviceId]: { n: 1 } } } } }),
+      200,
+    );
+    const res = await expectStatus(slide(call, alice!, { extensions: { to_device: { enabled: true }, e2ee: { enabled: true } } }), 200);
+    const ext = res.body["extensions"] as Record<string, Json>;
+    expect(ext["to_device"]!["events"]).toEqual([{ sender: bob!.userId, type: "m.test", content: { n: 1 } }]);
+    expect(ext["e2ee"]).toMatchObject({ device_lists: { changed: [], left: [] }, device_one_time_keys_count: {}, device_unused_fallback_key_types: [] });
+    // The next_batch acknowledges the message.
+    const again = await expectStatus(
+      slide(call, alice!, { extensions: { to_device: { enabled: true, since: ext["to_device"]!["next_batch"] } } }),
+      200,
+    );
+    expect((again.body["extensions"] as Record<string, Json>)["to_device"]!["events"]).toEqual([]);
+  });
+
+  it("refuses an unknown pos and a bad body", async () => {
+    const [alice] = await users(call, 1);
+    await expectStatus(slide(call, alice!, {}, "?pos=nonsense"), 400, "M_UNKNOWN_POS");
+    await expectStatus(slide(call, alice!, {}, "?pos=s999999999"), 400, "M_UNKNOWN_POS");
+    await expectStatus(slide(call, alice!, { lists: [] }), 400, "M_BAD_JSON");
+    await expectStatus(slide(call, alice!, { lists: { a: { timeline_limit: 1, ranges: [[2, 1]] } } }), 400, "M_INVALID_PARAM");
+  });
+});
