@@ -13,7 +13,7 @@ describe("GET /_matrix/client/versions", () => {
     const body = (await res.json()) as { versions: string[]; unstable_features: Record<string, boolean> };
     expect(body.versions).toContain("v1.1");
     expect(body.versions).toContain("v1.12");
-    expect(body.unstable_features).toEqual({ "org.matrix.msc3814": true });
+    expect(body.unstable_features).toEqual({ "org.matrix.msc3814": true, "org.matrix.simplified_msc3575": true });
   });
 });
 

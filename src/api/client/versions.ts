@@ -34,6 +34,8 @@ export const SUPPORTED_SPEC_VERSIONS: readonly string[] = [
 export const UNSTABLE_FEATURES: Readonly<Record<string, boolean>> = {
   // Dehydrated devices (src/api/client/dehydrated/), under /unstable/org.matrix.msc3814.v1.
   "org.matrix.msc3814": true,
+  // Simplified sliding sync (src/api/client/sliding-sync/), POST /unstable/org.matrix.simplified_msc3575/sync.
+  "org.matrix.simplified_msc3575": true,
 };
 
 export const versionsRoutes = new Hono<AppEnv>().get("/_matrix/client/versions", (c) =>
