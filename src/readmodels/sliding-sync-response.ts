@@ -3,7 +3,7 @@
 import type { JsonObject, JsonValue } from "../protocol/json-value";
 import { err, ok, type Result } from "../protocol/result";
 import { indicesInRanges, type RequiredStatePair, type SlidingSyncRequest } from "../protocol/sliding-sync/sliding-sync-request";
-import { accountDataChanges, type AccountDataChange } from "./account-data";
+import { accountDataChanges, getAccountData } from "./account-data";
 import { formatClientEvent } from "./client-event";
 import { deviceListsForSync } from "./device-lists-for-sync";
 import { relatedRows, type EventRowWithRelated } from "./event-rows";
@@ -68,9 +68,9 @@ function memberKeys(pairs: readonly RequiredStatePair[], userId: string, senders
   return keys;
 }
 
-/** The `m.direct` account data's rooms. */
-function directRooms(changes: readonly AccountDataChange[]): Set<string> {
-  const direct = [...changes].reverse().find((c) => c.roomId === undefined && c.type === "m.direct")?.content ?? {};
+/** The rooms the `m.direct` account data names (user ID → room IDs). */
+function directRooms(content: JsonObject | undefined): Set<string> {
+  const direct = content ?? {};
   return new Set(Object.values(direct).flatMap((v) => (Array.isArray(v) ? v.filter((r): r is string => typeof r === "string") : [])));
 }
 
@@ -83,9 +83,9 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
     sinceToken = parsed.value;
   }
   const since = sinceToken?.pdu;
-  const [snapshot, accountAll] = await Promise.all([
+  const [snapshot, directContent] = await Promise.all([
     readSyncSnapshot(db, userId, since, sinceToken?.account_data ?? 0),
-    accountDataChanges(db, userId, 0, Number.MAX_SAFE_INTEGER),
+    getAccountData(db, { userId, type: "m.direct" }),
   ]);
   if (sinceToken !== undefined && (sinceToken.pdu > snapshot.position || sinceToken.account_data > snapshot.accountPosition)) {
     return err({ _tag: "UnknownPos", reason: "pos is ahead of this server's streams" });
@@ -109,7 +109,7 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
   const bump = new Map(listed.map((m) => [m.room_id, m.stream_pos]));
   for (const row of lastEvents) if (row.pos !== null) bump.set(row.room_id, row.pos);
   const sorted = [...listed].sort((a, b) => bump.get(b.room_id)! - bump.get(a.room_id)! || a.room_id.localeCompare(b.room_id));
-  const direct = directRooms(accountAll);
+  const direct = directRooms(directContent);
 
   // Which rooms the rules select, with their combined config.
   const configs = new Map<string, Config>();
@@ -266,7 +266,7 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
     extensionNews ||= lists.changed.length + lists.left.length > 0;
   }
   if (ext.accountData === true) {
-    const changes = since === undefined ? accountAll.filter((c) => c.streamPos <= snapshot.accountPosition) : snapshot.accountData;
+    const changes = since === undefined ? await accountDataChanges(db, userId, 0, snapshot.accountPosition) : snapshot.accountData;
     const global = changes.filter((c) => c.roomId === undefined).map((c) => ({ type: c.type, content: c.content }));
     const perRoom: Record<string, JsonValue[]> = {};
     for (const c of changes) if (c.roomId !== undefined) (perRoom[c.roomId] ??= []).push({ type: c.type, content: c.content });

@@ -34,7 +34,13 @@ export interface ExtensionsRequest {
   readonly receipts?: true;
 }
 
+export type SlidingSyncPresence = "online" | "offline" | "unavailable";
+
 export interface SlidingSyncRequest {
+  /** Body-level `pos`, `timeout` and `set_presence` (clients also send them as query parameters). */
+  readonly pos?: string;
+  readonly timeoutMs?: number;
+  readonly setPresence?: SlidingSyncPresence;
   readonly lists: ReadonlyMap<string, ListConfig>;
   readonly roomSubscriptions: ReadonlyMap<string, RoomConfig>;
   readonly extensions: ExtensionsRequest;
@@ -162,14 +168,37 @@ function parseExtensions(value: JsonValue | undefined): Result<ExtensionsRequest
   return ok(out);
 }
 
+/** `set_presence`: online, offline or unavailable, else M_INVALID_PARAM (MSC4186, as /v3/sync). */
+export function parseSetPresence(value: JsonValue | undefined): Result<SlidingSyncPresence | undefined, SlidingSyncBodyError> {
+  if (value === undefined) return ok(undefined);
+  if (value === "online" || value === "offline" || value === "unavailable") return ok(value);
+  return invalid("set_presence must be online, offline or unavailable");
+}
+
 export function parseSlidingSyncRequest(body: JsonObject): Result<SlidingSyncRequest, SlidingSyncBodyError> {
+  const pos = body["pos"];
+  if (pos !== undefined && typeof pos !== "string") return badJson("pos must be a string");
+  const timeout = body["timeout"];
+  if (timeout !== undefined && (typeof timeout !== "number" || !Number.isSafeInteger(timeout))) return badJson("timeout must be an integer");
+  if (timeout !== undefined && timeout < 0) return invalid("timeout must not be negative");
+  const connId = body["conn_id"];
+  if (connId !== undefined && typeof connId !== "string") return badJson("conn_id must be a string");
+  const presence = parseSetPresence(body["set_presence"]);
+  if (!presence.ok) return presence;
   const lists = parseLists(body["lists"]);
   if (!lists.ok) return lists;
   const roomSubscriptions = parseSubscriptions(body["room_subscriptions"]);
   if (!roomSubscriptions.ok) return roomSubscriptions;
   const extensions = parseExtensions(body["extensions"]);
   if (!extensions.ok) return extensions;
-  return ok({ lists: lists.value, roomSubscriptions: roomSubscriptions.value, extensions: extensions.value });
+  return ok({
+    ...(pos === undefined ? {} : { pos }),
+    ...(timeout === undefined ? {} : { timeoutMs: timeout }),
+    ...(presence.value === undefined ? {} : { setPresence: presence.value }),
+    lists: lists.value,
+    roomSubscriptions: roomSubscriptions.value,
+    extensions: extensions.value,
+  });
 }
 
 /** The indices of a list of `count` rooms that its ranges select, in order, each once. */

@@ -74,7 +74,8 @@ describe("simplified sliding sync", () => {
     const list = { all: { ranges: [[0, 9]], timeline_limit: 5, required_state: [] } };
     const first = await expectStatus(slide(call, alice!, { lists: list }), 200);
     const started = Date.now();
-    const poll = slide(call, alice!, { lists: list }, `?pos=${first.body["pos"] as string}&timeout=20000`);
+    // pos and timeout in the body this time (clients send them either way).
+    const poll = slide(call, alice!, { lists: list, pos: first.body["pos"], timeout: 20000 });
     await new Promise((r) => setTimeout(r, 200));
     const sent = await send(call, alice!, roomId, "wake up");
     const res = await expectStatus(poll, 200);
@@ -104,6 +105,9 @@ describe("simplified sliding sync", () => {
     const [alice] = await users(call, 1);
     await expectStatus(slide(call, alice!, {}, "?pos=nonsense"), 400, "M_UNKNOWN_POS");
     await expectStatus(slide(call, alice!, {}, "?pos=s999999999"), 400, "M_UNKNOWN_POS");
+    await expectStatus(slide(call, alice!, { pos: "s999999999" }), 400, "M_UNKNOWN_POS");
+    await expectStatus(slide(call, alice!, {}, "?set_presence=busy"), 400, "M_INVALID_PARAM");
+    await expectStatus(slide(call, alice!, { set_presence: "busy" }), 400, "M_INVALID_PARAM");
     await expectStatus(slide(call, alice!, { lists: [] }), 400, "M_BAD_JSON");
     await expectStatus(slide(call, alice!, { lists: { a: { timeline_limit: 1, ranges: [[2, 1]] } } }), 400, "M_INVALID_PARAM");
   });

@@ -20,6 +20,11 @@ describe("parseSlidingSyncRequest", () => {
     expect(parsed.value.extensions).toEqual({ toDevice: { since: "3" }, e2ee: true });
   });
 
+  it("reads body-level pos, timeout and set_presence", () => {
+    const parsed = parseSlidingSyncRequest({ pos: "s3", timeout: 100, set_presence: "offline", conn_id: "main" });
+    expect(parsed.ok && [parsed.value.pos, parsed.value.timeoutMs, parsed.value.setPresence]).toEqual(["s3", 100, "offline"]);
+  });
+
   it("reads the single `range` form", () => {
     const parsed = parseSlidingSyncRequest({ lists: { a: { range: [2, 4], timeline_limit: 1, required_state: [] } } });
     expect(parsed.ok && parsed.value.lists.get("a")?.ranges).toEqual([[2, 4]]);
@@ -34,6 +39,9 @@ describe("parseSlidingSyncRequest", () => {
     [{ lists: { a: { timeline_limit: 1, filters: { is_dm: 1 } } } }, "bad_json"],
     [{ room_subscriptions: { nope: { timeline_limit: 1 } } }, "invalid_param"],
     [{ extensions: { e2ee: { enabled: "yes" } } }, "bad_json"],
+    [{ pos: 3 }, "bad_json"],
+    [{ timeout: "30" }, "bad_json"],
+    [{ set_presence: "busy" }, "invalid_param"],
     [{ lists: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`l${i}`, { timeline_limit: 1 }])) }, "invalid_param"],
   ])("refuses %j with %s", (body, reason) => {
     const parsed = parseSlidingSyncRequest(body as never);
