@@ -2,7 +2,7 @@
 // lists and subscriptions, and the extensions, read with /sync's own queries; and its long-poll.
 import type { JsonObject, JsonValue } from "../protocol/json-value";
 import { err, ok, type Result } from "../protocol/result";
-import { indicesInRanges, type RequiredStatePair, type SlidingSyncRequest } from "../protocol/sliding-sync/sliding-sync-request";
+import { indicesInRanges, type RequiredStatePair, type RoomConfig, type SlidingSyncRequest } from "../protocol/sliding-sync/sliding-sync-request";
 import { accountDataChanges, getAccountData } from "./account-data";
 import { formatClientEvent } from "./client-event";
 import { deviceListsForSync } from "./device-lists-for-sync";
@@ -44,21 +44,41 @@ const LISTED = new Set(["join", "invite", "knock", "ban"]);
 
 interface Config {
   timelineLimit: number;
-  requiredState: RequiredStatePair[];
+  /** Every matching rule's required state: a state event is sent if one of them includes it and does not exclude it. */
+  stateRules: StateRule[];
   lists: string[];
 }
 
-const stateMatches = (pairs: readonly RequiredStatePair[], userId: string, senders: ReadonlySet<string>, type: string, key: string): boolean =>
+interface StateRule {
+  readonly include: readonly RequiredStatePair[];
+  readonly exclude: readonly RequiredStatePair[];
+  readonly lazy: boolean;
+}
+
+/** A pair that names every member key (under lazy loading it does not). */
+const allMembers = ([t, k]: RequiredStatePair): boolean => (t === "*" || t === "m.room.member") && k === "*";
+
+/** A rule's includes as they apply to member events: a lazy rule's wildcards do not reach them. */
+const memberPairs = (rule: StateRule): readonly RequiredStatePair[] => (rule.lazy ? rule.include.filter((p) => !allMembers(p)) : rule.include);
+
+const pairsMatch = (pairs: readonly RequiredStatePair[], userId: string, senders: ReadonlySet<string>, type: string, key: string): boolean =>
   pairs.some(
     ([t, k]) =>
       (t === "*" || t === type) &&
       (k === "*" || k === key || (type === "m.room.member" && ((k === "$LAZY" && senders.has(key)) || (k === "$ME" && key === userId)))),
   );
 
+const stateMatches = (config: Config, userId: string, senders: ReadonlySet<string>, type: string, key: string): boolean =>
+  config.stateRules.some(
+    (r) =>
+      pairsMatch(type === "m.room.member" ? memberPairs(r) : r.include, userId, senders, type, key) &&
+      !pairsMatch(r.exclude, userId, senders, type, key),
+  );
+
 /** The member keys a required_state needs: undefined for all of them. */
-function memberKeys(pairs: readonly RequiredStatePair[], userId: string, senders: ReadonlySet<string>): ReadonlySet<string> | undefined {
+function memberKeys(rules: readonly StateRule[], userId: string, senders: ReadonlySet<string>): ReadonlySet<string> | undefined {
   const keys = new Set<string>();
-  for (const [t, k] of pairs) {
+  for (const [t, k] of rules.flatMap(memberPairs)) {
     if (t !== "*" && t !== "m.room.member") continue;
     if (k === "*") return undefined;
     if (k === "$LAZY") for (const s of senders) keys.add(s);
@@ -113,10 +133,10 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
 
   // Which rooms the rules select, with their combined config.
   const configs = new Map<string, Config>();
-  const add = (roomId: string, timelineLimit: number, requiredState: readonly RequiredStatePair[], list?: string) => {
-    const c = configs.get(roomId) ?? { timelineLimit: 0, requiredState: [], lists: [] };
-    c.timelineLimit = Math.max(c.timelineLimit, timelineLimit);
-    c.requiredState.push(...requiredState);
+  const add = (roomId: string, room: RoomConfig, list?: string) => {
+    const c = configs.get(roomId) ?? { timelineLimit: 0, stateRules: [], lists: [] };
+    c.timelineLimit = Math.max(c.timelineLimit, room.timelineLimit);
+    if (room.requiredState.length > 0) c.stateRules.push({ include: room.requiredState, exclude: room.excludeState, lazy: room.lazyMembers });
     if (list !== undefined) c.lists.push(list);
     configs.set(roomId, c);
   };
@@ -128,10 +148,10 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
         (list.filters.isInvite === undefined || (m.membership === "invite") === list.filters.isInvite),
     );
     lists[name] = { count: matching.length };
-    for (const i of indicesInRanges(list.ranges, matching.length)) add(matching[i]!.room_id, list.timelineLimit, list.requiredState, name);
+    for (const i of indicesInRanges(list.ranges, matching.length)) add(matching[i]!.room_id, list, name);
   }
   const byRoom = new Map(snapshot.memberships.map((m) => [m.room_id, m]));
-  for (const [roomId, sub] of request.roomSubscriptions) if (byRoom.has(roomId)) add(roomId, sub.timelineLimit, sub.requiredState);
+  for (const [roomId, sub] of request.roomSubscriptions) if (byRoom.has(roomId)) add(roomId, sub);
 
   // On an incremental request only rooms with events after pos are sent; a room whose membership
   // changed after pos is new to the client (initial).
@@ -180,8 +200,8 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
   );
   const stateQueryList: StateQuery[] = withTimeline.flatMap((m): StateQuery[] => {
     const config = configs.get(m.room_id)!;
-    if (config.requiredState.length === 0) return [];
-    const members = memberKeys(config.requiredState, userId, sendersOf.get(m.room_id)!);
+    if (config.stateRules.length === 0) return [];
+    const members = memberKeys(config.stateRules, userId, sendersOf.get(m.room_id)!);
     const atPos = m.membership === "join" ? position : m.stream_pos;
     const base = members === undefined ? {} : { members };
     return [initialOf(m) ? { kind: "full", roomId: m.room_id, at: atPos, ...base } : { kind: "delta", roomId: m.room_id, from: since!, at: atPos, ...base }];
@@ -203,7 +223,7 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
     const initial = initialOf(m);
     const timeline = timelines.get(m.room_id) ?? { events: [], limited: false, start: position };
     const senders = sendersOf.get(m.room_id)!;
-    const state = (states.get(m.room_id) ?? []).filter((row) => stateMatches(config.requiredState, userId, senders, row.type, row.state_key ?? ""));
+    const state = (states.get(m.room_id) ?? []).filter((row) => stateMatches(config, userId, senders, row.type, row.state_key ?? ""));
     const room: Record<string, JsonValue> = {
       membership: m.membership,
       bump_stamp: bump.get(m.room_id)!,

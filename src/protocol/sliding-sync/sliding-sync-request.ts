@@ -13,6 +13,13 @@ export type RequiredStatePair = readonly [string, string];
 export interface RoomConfig {
   readonly timelineLimit: number;
   readonly requiredState: readonly RequiredStatePair[];
+  /** State this config leaves out though `requiredState` matches it (the MSC's object form's `exclude`). */
+  readonly excludeState: readonly RequiredStatePair[];
+  /**
+   * The object form's `lazy_members`: member events only of the timeline's senders (`$LAZY`) and of
+   * keys named exactly, a wildcard in `requiredState` notwithstanding.
+   */
+  readonly lazyMembers: boolean;
 }
 
 export interface ListFilters {
@@ -63,6 +70,17 @@ function parseRoomConfig(value: JsonObject, where: string): Result<RoomConfig, S
   if (typeof limit !== "number" || !Number.isSafeInteger(limit)) return badJson(`${where}.timeline_limit must be an integer`);
   if (limit < 0) return invalid(`${where}.timeline_limit must not be negative`);
   const state = value["required_state"] ?? [];
+  const timelineLimit = Math.min(limit, MAX_TIMELINE_LIMIT);
+  if (isJsonObject(state)) {
+    const include = parseElements(state["include"], `${where}.required_state.include`);
+    if (!include.ok) return include;
+    const exclude = parseElements(state["exclude"], `${where}.required_state.exclude`);
+    if (!exclude.ok) return exclude;
+    const lazy = state["lazy_members"];
+    if (lazy !== undefined && typeof lazy !== "boolean") return badJson(`${where}.required_state.lazy_members must be a boolean`);
+    const requiredState = lazy === true ? [...include.value, ["m.room.member", "$LAZY"] as const] : include.value;
+    return ok({ timelineLimit, requiredState, excludeState: exclude.value, lazyMembers: lazy === true });
+  }
   if (!Array.isArray(state)) return badJson(`${where}.required_state must be a list of [type, state_key] pairs`);
   const pairs: RequiredStatePair[] = [];
   for (const pair of state) {
@@ -71,7 +89,22 @@ function parseRoomConfig(value: JsonObject, where: string): Result<RoomConfig, S
     }
     pairs.push([pair[0], pair[1]]);
   }
-  return ok({ timelineLimit: Math.min(limit, MAX_TIMELINE_LIMIT), requiredState: pairs });
+  return ok({ timelineLimit, requiredState: pairs, excludeState: [], lazyMembers: false });
+}
+
+/** The object form's `{type?, state_key?}` elements as pairs; an absent field matches anything (`*`). */
+function parseElements(value: JsonValue | undefined, where: string): Result<RequiredStatePair[], SlidingSyncBodyError> {
+  if (value === undefined) return ok([]);
+  if (!Array.isArray(value)) return badJson(`${where} must be a list`);
+  const pairs: RequiredStatePair[] = [];
+  for (const element of value) {
+    if (!isJsonObject(element)) return badJson(`${where} must be a list of objects`);
+    const type = element["type"] ?? "*";
+    const key = element["state_key"] ?? "*";
+    if (typeof type !== "string" || typeof key !== "string") return badJson(`${where}: type and state_key must be strings`);
+    pairs.push([type, key]);
+  }
+  return ok(pairs);
 }
 
 function parseRanges(value: JsonValue | undefined, where: string): Result<ListConfig["ranges"], SlidingSyncBodyError> {

@@ -49,8 +49,9 @@ describe("simplified sliding sync", () => {
   });
 
   it("required_state: [*,*], [m.room.member,$LAZY] and [m.room.member,$ME]", async () => {
-    const [alice, bob] = await users(call, 2);
-    const roomId = await createRoom(call, alice!, { invite: [bob!.userId], name: "Lounge" });
+    const [alice, bob, carol] = await users(call, 3);
+    const roomId = await createRoom(call, alice!, { invite: [bob!.userId, carol!.userId], name: "Lounge" });
+    await expectStatus(call("POST", path(roomId, "join"), { token: carol!.accessToken }), 200);
     await expectStatus(call("POST", path(roomId, "join"), { token: bob!.accessToken }), 200);
     const last = await send(call, bob!, roomId, "hi");
     await projected(call, alice!, roomId, last);
@@ -63,9 +64,16 @@ describe("simplified sliding sync", () => {
     const all = await stateFor([["*", "*"]]);
     expect(all).toEqual(expect.arrayContaining(["m.room.create|", "m.room.name|", `m.room.member|${alice!.userId}`, `m.room.member|${bob!.userId}`]));
     const lazy = await stateFor([["m.room.member", "$LAZY"]]);
-    expect(lazy).toContain(`m.room.member|${bob!.userId}`);
-    expect(lazy.every((k) => k.startsWith("m.room.member|"))).toBe(true);
+    expect(lazy.sort()).toEqual([`m.room.member|${alice!.userId}`, `m.room.member|${bob!.userId}`].sort());
     expect(await stateFor([["m.room.member", "$ME"]])).toEqual([`m.room.member|${alice!.userId}`]);
+    // The MSC's object form: everything but members, members lazily.
+    const objectForm = (await stateFor({ include: [{}], exclude: [{ type: "m.room.power_levels" }], lazy_members: true } as never)) as string[];
+    expect(objectForm).toEqual(expect.arrayContaining(["m.room.create|", "m.room.name|", `m.room.member|${bob!.userId}`]));
+    expect(objectForm).not.toContain("m.room.power_levels|");
+    // Lazy members with a timeline of bob's message: bob and the user themself only.
+    expect(objectForm.filter((k) => k.startsWith("m.room.member|")).sort()).toEqual([`m.room.member|${alice!.userId}`, `m.room.member|${bob!.userId}`].sort());
+    const sameTypes = (await stateFor({ include: [{ type: "m.room.member" }] } as never)) as string[];
+    expect(sameTypes.sort()).toEqual([alice!, bob!, carol!].map((u) => `m.room.member|${u.userId}`).sort());
   });
 
   it("a long-poll is woken by a message", async () => {

@@ -13,6 +13,8 @@ describe("parseSlidingSyncRequest", () => {
     expect(parsed.value.lists.get("all")).toEqual({
       timelineLimit: 5,
       requiredState: [["*", "*"]],
+      excludeState: [],
+      lazyMembers: false,
       ranges: [[0, 19]],
       filters: { isDm: false, isInvite: true },
     });
@@ -23,6 +25,20 @@ describe("parseSlidingSyncRequest", () => {
   it("reads body-level pos, timeout and set_presence", () => {
     const parsed = parseSlidingSyncRequest({ pos: "s3", timeout: 100, set_presence: "offline", conn_id: "main" });
     expect(parsed.ok && [parsed.value.pos, parsed.value.timeoutMs, parsed.value.setPresence]).toEqual(["s3", 100, "offline"]);
+  });
+
+  it("reads the object form of required_state: include, exclude, lazy_members", () => {
+    const parsed = parseSlidingSyncRequest({
+      room_subscriptions: {
+        "!a:hs": { timeline_limit: 1, required_state: { include: [{}, { type: "m.room.name" }], exclude: [{ type: "m.room.member" }], lazy_members: true } },
+      },
+    });
+    expect(parsed.ok && parsed.value.roomSubscriptions.get("!a:hs")).toEqual({
+      timelineLimit: 1,
+      requiredState: [["*", "*"], ["m.room.name", "*"], ["m.room.member", "$LAZY"]],
+      excludeState: [["m.room.member", "*"]],
+      lazyMembers: true,
+    });
   });
 
   it("reads the single `range` form", () => {
@@ -40,6 +56,8 @@ describe("parseSlidingSyncRequest", () => {
     [{ room_subscriptions: { nope: { timeline_limit: 1 } } }, "invalid_param"],
     [{ extensions: { e2ee: { enabled: "yes" } } }, "bad_json"],
     [{ pos: 3 }, "bad_json"],
+    [{ lists: { a: { timeline_limit: 1, required_state: { include: [{ type: 1 }] } } } }, "bad_json"],
+    [{ lists: { a: { timeline_limit: 1, required_state: { lazy_members: "yes" } } } }, "bad_json"],
     [{ timeout: "30" }, "bad_json"],
     [{ set_presence: "busy" }, "invalid_param"],
     [{ lists: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`l${i}`, { timeline_limit: 1 }])) }, "invalid_param"],
