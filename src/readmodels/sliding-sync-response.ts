@@ -39,7 +39,7 @@ export interface SlidingSyncResult {
   readonly empty: boolean;
 }
 
-/** Rooms a list ranges over: joined, invited, knocked, banned (the user's own leaves are left out, MSC4186). */
+/** Rooms a list ranges over always: joined, invited, knocked, banned (leaves: see buildSlidingSync). */
 const LISTED = new Set(["join", "invite", "knock", "ban"]);
 
 interface Config {
@@ -111,23 +111,27 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
     return err({ _tag: "UnknownPos", reason: "pos is ahead of this server's streams" });
   }
   const position = snapshot.position;
-  const listed = snapshot.memberships.filter((m) => LISTED.has(m.membership));
-  const joinedIds = listed.filter((m) => m.membership === "join").map((m) => m.room_id);
+  // Leaves: a kick is listed (the user may not know of it); the user's own leave only when it
+  // happened after pos (the client has the room from before; with no per-connection record, pos
+  // stands for "sent on this connection").
+  const leaves = snapshot.memberships.filter((m) => m.membership === "leave");
+  const joinedIds = snapshot.memberships.filter((m) => m.membership === "join").map((m) => m.room_id);
   // Recency: a joined room's last event; another room's the user's membership event.
-  const lastEvents =
-    joinedIds.length === 0
-      ? []
-      : ((
-          await db
-            .prepare(
-              `SELECT j.value AS room_id, (SELECT MAX(e.stream_pos) FROM events e WHERE e.room_id = j.value AND e.stream_pos <= ?) AS pos
-               FROM json_each(?) j`,
-            )
-            .bind(position, JSON.stringify(joinedIds))
-            .all()
-        ).results as { room_id: string; pos: number | null }[]);
+  const [lastEvents, kicks] = await db.batch([
+    db
+      .prepare(
+        `SELECT j.value AS room_id, (SELECT MAX(e.stream_pos) FROM events e WHERE e.room_id = j.value AND e.stream_pos <= ?) AS pos
+         FROM json_each(?) j`,
+      )
+      .bind(position, JSON.stringify(joinedIds)),
+    db.prepare("SELECT event_id FROM events WHERE event_id IN (SELECT value FROM json_each(?)) AND sender <> ?").bind(JSON.stringify(leaves.map((m) => m.event_id)), userId),
+  ]);
+  const kicked = new Set(((kicks?.results ?? []) as { event_id: string }[]).map((r) => r.event_id));
+  const listed = snapshot.memberships.filter(
+    (m) => LISTED.has(m.membership) || (m.membership === "leave" && (kicked.has(m.event_id) || (since !== undefined && m.stream_pos > since))),
+  );
   const bump = new Map(listed.map((m) => [m.room_id, m.stream_pos]));
-  for (const row of lastEvents) if (row.pos !== null) bump.set(row.room_id, row.pos);
+  for (const row of (lastEvents?.results ?? []) as { room_id: string; pos: number | null }[]) if (row.pos !== null) bump.set(row.room_id, row.pos);
   const sorted = [...listed].sort((a, b) => bump.get(b.room_id)! - bump.get(a.room_id)! || a.room_id.localeCompare(b.room_id));
   const direct = directRooms(directContent);
 

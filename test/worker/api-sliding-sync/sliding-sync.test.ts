@@ -76,6 +76,23 @@ describe("simplified sliding sync", () => {
     expect(sameTypes.sort()).toEqual([alice!, bob!, carol!].map((u) => `m.room.member|${u.userId}`).sort());
   });
 
+  it("a room the user was kicked from is listed; one they left themselves is not", async () => {
+    const [alice, bob] = await users(call, 2);
+    const kickedFrom = await createRoom(call, alice!, { invite: [bob!.userId] });
+    const leftRoom = await createRoom(call, alice!, { invite: [bob!.userId] });
+    for (const roomId of [kickedFrom, leftRoom]) await expectStatus(call("POST", path(roomId, "join"), { token: bob!.accessToken }), 200);
+    await expectStatus(call("POST", path(leftRoom, "leave"), { token: bob!.accessToken, body: {} }), 200);
+    await expectStatus(call("POST", path(kickedFrom, "kick"), { token: alice!.accessToken, body: { user_id: bob!.userId } }), 200);
+    const leftBy = (roomId: string) =>
+      syncUntil(call, alice!, roomId, (events) => events.some((e) => e.type === "m.room.member" && e.state_key === bob!.userId && e.content["membership"] === "leave"));
+    await leftBy(kickedFrom);
+    await leftBy(leftRoom);
+    const res = await expectStatus(slide(call, bob!, { lists: { all: { ranges: [[0, 9]], timeline_limit: 1, required_state: [] } } }), 200);
+    expect(res.body["lists"]).toEqual({ all: { count: 1 } });
+    expect(Object.keys(roomsOf(res.body))).toEqual([kickedFrom]);
+    expect(roomsOf(res.body)[kickedFrom]!["membership"]).toBe("leave");
+  });
+
   it("a long-poll is woken by a message", async () => {
     const [alice] = await users(call, 1);
     const roomId = await createRoom(call, alice!);
