@@ -39,6 +39,9 @@ export interface SlidingSyncResult {
   readonly empty: boolean;
 }
 
+/** The "proper" activity `bump_stamp` follows (MSC4186); lists are sorted by any event. */
+const BUMP_TYPES = ["m.room.create", "m.room.message", "m.room.encrypted", "m.sticker", "m.call.invite", "m.poll.start", "m.beacon_info"];
+
 /** Rooms a list ranges over always: joined, invited, knocked, banned (leaves: see buildSlidingSync). */
 const LISTED = new Set(["join", "invite", "knock", "ban"]);
 
@@ -120,19 +123,25 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
   const [lastEvents, kicks] = await db.batch([
     db
       .prepare(
-        `SELECT j.value AS room_id, (SELECT MAX(e.stream_pos) FROM events e WHERE e.room_id = j.value AND e.stream_pos <= ?) AS pos
-         FROM json_each(?) j`,
+        `SELECT j.value AS room_id, (SELECT MAX(e.stream_pos) FROM events e WHERE e.room_id = j.value AND e.stream_pos <= ?1) AS pos,
+           (SELECT e.stream_pos FROM events e WHERE e.room_id = j.value AND e.stream_pos <= ?1 AND e.type IN (SELECT value FROM json_each(?3))
+            ORDER BY e.stream_pos DESC LIMIT 1) AS bump
+         FROM json_each(?2) j`,
       )
-      .bind(position, JSON.stringify(joinedIds)),
+      .bind(position, JSON.stringify(joinedIds), JSON.stringify(BUMP_TYPES)),
     db.prepare("SELECT event_id FROM events WHERE event_id IN (SELECT value FROM json_each(?)) AND sender <> ?").bind(JSON.stringify(leaves.map((m) => m.event_id)), userId),
   ]);
   const kicked = new Set(((kicks?.results ?? []) as { event_id: string }[]).map((r) => r.event_id));
   const listed = snapshot.memberships.filter(
     (m) => LISTED.has(m.membership) || (m.membership === "leave" && (kicked.has(m.event_id) || (since !== undefined && m.stream_pos > since))),
   );
-  const bump = new Map(listed.map((m) => [m.room_id, m.stream_pos]));
-  for (const row of (lastEvents?.results ?? []) as { room_id: string; pos: number | null }[]) if (row.pos !== null) bump.set(row.room_id, row.pos);
-  const sorted = [...listed].sort((a, b) => bump.get(b.room_id)! - bump.get(a.room_id)! || a.room_id.localeCompare(b.room_id));
+  const recency = new Map(listed.map((m) => [m.room_id, m.stream_pos]));
+  const bump = new Map(recency);
+  for (const row of (lastEvents?.results ?? []) as { room_id: string; pos: number | null; bump: number | null }[]) {
+    if (row.pos !== null) recency.set(row.room_id, row.pos);
+    if (row.bump !== null) bump.set(row.room_id, row.bump);
+  }
+  const sorted = [...listed].sort((a, b) => recency.get(b.room_id)! - recency.get(a.room_id)! || a.room_id.localeCompare(b.room_id));
   const direct = directRooms(directContent);
 
   // Which rooms the rules select, with their combined config.
@@ -158,11 +167,12 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
   for (const [roomId, sub] of request.roomSubscriptions) if (byRoom.has(roomId)) add(roomId, sub);
 
   // On an incremental request only rooms with events after pos are sent; a room whose membership
-  // changed after pos is new to the client (initial).
+  // changed after pos is new to the client (initial). Events after the user's invite, knock or leave
+  // are not theirs to see, so such rooms are sent only when that membership is new.
+  const initialOf = (m: SyncMembership) => since === undefined || m.stream_pos > since;
   const selected = [...configs.keys()]
     .map((roomId) => byRoom.get(roomId)!)
-    .filter((m) => since === undefined || snapshot.movedRooms?.has(m.room_id) === true);
-  const initialOf = (m: SyncMembership) => since === undefined || m.stream_pos > since;
+    .filter((m) => initialOf(m) || (m.membership === "join" && snapshot.movedRooms?.has(m.room_id) === true));
   const withTimeline = selected.filter((m) => m.membership !== "invite" && m.membership !== "knock");
   const invites = selected.filter((m) => m.membership === "invite" || m.membership === "knock");
 

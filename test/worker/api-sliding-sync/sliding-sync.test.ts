@@ -93,6 +93,28 @@ describe("simplified sliding sync", () => {
     expect(roomsOf(res.body)[kickedFrom]!["membership"]).toBe("leave");
   });
 
+  it("bump_stamp follows messages, not state; an invite is not sent again for events the invitee cannot see", async () => {
+    const [alice, bob] = await users(call, 2);
+    const a = await createRoom(call, alice!);
+    const b = await createRoom(call, alice!);
+    const invitedTo = await createRoom(call, bob!, { invite: [alice!.userId] });
+    const message = await send(call, alice!, a, "message");
+    await projected(call, alice!, a, message);
+    const topic = await call("PUT", path(b, "state/m.room.topic/"), { token: alice!.accessToken, body: { topic: "t" } });
+    await projected(call, alice!, b, topic.body["event_id"] as string);
+    const list = { all: { ranges: [[0, 0]], timeline_limit: 1, required_state: [] } };
+    const first = await expectStatus(slide(call, alice!, { lists: list, room_subscriptions: { [a]: { timeline_limit: 1, required_state: [] } } }), 200);
+    const rooms = roomsOf(first.body);
+    expect(Object.keys(rooms).sort()).toEqual([a, b].sort());
+    expect(rooms[b]!["lists"]).toEqual(["all"]);
+    expect((rooms[a]!["bump_stamp"] as number) > (rooms[b]!["bump_stamp"] as number)).toBe(true);
+    const bobSays = await send(call, bob!, invitedTo, "alice cannot see this yet");
+    await projected(call, bob!, invitedTo, bobSays);
+    const everything = { all: { ranges: [[0, 9]], timeline_limit: 1, required_state: [] } };
+    const next = await expectStatus(slide(call, alice!, { lists: everything, pos: first.body["pos"] }), 200);
+    expect(roomsOf(next.body)[invitedTo]).toBeUndefined();
+  });
+
   it("a long-poll is woken by a message", async () => {
     const [alice] = await users(call, 1);
     const roomId = await createRoom(call, alice!);
