@@ -120,7 +120,7 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
   const leaves = snapshot.memberships.filter((m) => m.membership === "leave");
   const joinedIds = snapshot.memberships.filter((m) => m.membership === "join").map((m) => m.room_id);
   // Recency: a joined room's last event; another room's the user's membership event.
-  const [lastEvents, kicks] = await db.batch([
+  const [lastEvents, kicks, createTypes] = await db.batch([
     db
       .prepare(
         `SELECT j.value AS room_id, (SELECT MAX(e.stream_pos) FROM events e WHERE e.room_id = j.value AND e.stream_pos <= ?1) AS pos,
@@ -130,7 +130,16 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
       )
       .bind(position, JSON.stringify(joinedIds), JSON.stringify(BUMP_TYPES)),
     db.prepare("SELECT event_id FROM events WHERE event_id IN (SELECT value FROM json_each(?)) AND sender <> ?").bind(JSON.stringify(leaves.map((m) => m.event_id)), userId),
+    db
+      .prepare(
+        `SELECT cs.room_id, json_extract(e.event_json, '$.content.type') AS room_type FROM current_state cs JOIN events e ON e.event_id = cs.event_id
+         WHERE cs.room_id IN (SELECT value FROM json_each(?)) AND cs.type = 'm.room.create' AND cs.state_key = ''`,
+      )
+      .bind(JSON.stringify(snapshot.memberships.map((m) => m.room_id))),
   ]);
+  const roomType = new Map(
+    ((createTypes?.results ?? []) as { room_id: string; room_type: unknown }[]).map((r) => [r.room_id, typeof r.room_type === "string" ? r.room_type : null]),
+  );
   const kicked = new Set(((kicks?.results ?? []) as { event_id: string }[]).map((r) => r.event_id));
   const listed = snapshot.memberships.filter(
     (m) => LISTED.has(m.membership) || (m.membership === "leave" && (kicked.has(m.event_id) || (since !== undefined && m.stream_pos > since))),
@@ -158,7 +167,9 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
     const matching = sorted.filter(
       (m) =>
         (list.filters.isDm === undefined || direct.has(m.room_id) === list.filters.isDm) &&
-        (list.filters.isInvite === undefined || (m.membership === "invite") === list.filters.isInvite),
+        (list.filters.isInvite === undefined || (m.membership === "invite") === list.filters.isInvite) &&
+        (list.filters.roomTypes === undefined || list.filters.roomTypes.includes(roomType.get(m.room_id) ?? null)) &&
+        (list.filters.notRoomTypes === undefined || !list.filters.notRoomTypes.includes(roomType.get(m.room_id) ?? null)),
     );
     lists[name] = { count: matching.length };
     for (const i of indicesInRanges(list.ranges, matching.length)) add(matching[i]!.room_id, list, name);

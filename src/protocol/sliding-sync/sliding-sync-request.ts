@@ -25,6 +25,10 @@ export interface RoomConfig {
 export interface ListFilters {
   readonly isDm?: boolean;
   readonly isInvite?: boolean;
+  /** The create event's `type` among these (null: rooms without a type). */
+  readonly roomTypes?: readonly (string | null)[];
+  /** …and not among these (wins over `roomTypes`). */
+  readonly notRoomTypes?: readonly (string | null)[];
 }
 
 export interface ListConfig extends RoomConfig {
@@ -124,7 +128,15 @@ function parseRanges(value: JsonValue | undefined, where: string): Result<ListCo
 function parseFilters(value: JsonValue | undefined, where: string): Result<ListFilters, SlidingSyncBodyError> {
   if (value === undefined) return ok({});
   if (!isJsonObject(value)) return badJson(`${where}.filters must be an object`);
-  const out: { isDm?: boolean; isInvite?: boolean } = {};
+  const out: { isDm?: boolean; isInvite?: boolean; roomTypes?: (string | null)[]; notRoomTypes?: (string | null)[] } = {};
+  for (const [key, field] of [["room_types", "roomTypes"], ["not_room_types", "notRoomTypes"]] as const) {
+    const types = value[key];
+    if (types === undefined) continue;
+    if (!Array.isArray(types) || !types.every((t) => t === null || typeof t === "string")) {
+      return badJson(`${where}.filters.${key} must be a list of strings or nulls`);
+    }
+    out[field] = types as (string | null)[];
+  }
   for (const [key, field] of [["is_dm", "isDm"], ["is_invite", "isInvite"]] as const) {
     const flag = value[key];
     if (flag === undefined) continue;

@@ -34,6 +34,23 @@ describe("simplified sliding sync filters and extensions", () => {
     expect((accountData["global"] as Json[]).find((e) => e["type"] === "m.direct")?.["content"]).toEqual({ [alice!.userId]: [joined] });
   });
 
+  it("room_types and not_room_types filters", async () => {
+    const [alice] = await users(call, 1);
+    const space = await createRoom(call, alice!, { creation_content: { type: "m.space" } });
+    const plain = await createRoom(call, alice!);
+    const marker = await send(call, alice!, plain, "marker");
+    await syncUntil(call, alice!, plain, (events) => events.some((e) => e.event_id === marker));
+    const lists = {
+      spaces: { ranges: [[0, 9]], timeline_limit: 0, required_state: [], filters: { room_types: ["m.space"] } },
+      rooms: { ranges: [[0, 9]], timeline_limit: 0, required_state: [], filters: { not_room_types: ["m.space"] } },
+      untyped: { ranges: [[0, 9]], timeline_limit: 0, required_state: [], filters: { room_types: [null] } },
+    };
+    const res = await expectStatus(slide(call, alice!, { lists }), 200);
+    expect(res.body["lists"]).toEqual({ spaces: { count: 1 }, rooms: { count: 1 }, untyped: { count: 1 } });
+    expect(roomsOf(res.body)[space]!["lists"]).toEqual(["spaces"]);
+    expect(roomsOf(res.body)[plain]!["lists"]).toEqual(["rooms", "untyped"]);
+  });
+
   it("typing and receipts extensions", async () => {
     const [alice, bob] = await users(call, 2);
     const roomId = await createRoom(call, alice!, { invite: [bob!.userId] });
