@@ -231,9 +231,15 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
     const base = members === undefined ? {} : { members };
     return [initialOf(m) ? { kind: "full", roomId: m.room_id, at: atPos, ...base } : { kind: "delta", roomId: m.room_id, from: since!, at: atPos, ...base }];
   });
-  const nameQueries: StateQuery[] = withTimeline.map((m) => ({ kind: "full", roomId: m.room_id, at: m.membership === "join" ? position : m.stream_pos, members: new Set() }));
+  // Name, avatar and the heroes' member events (their display names and avatars).
+  const nameQueries: StateQuery[] = withTimeline.map((m) => ({
+    kind: "full",
+    roomId: m.room_id,
+    at: m.membership === "join" ? position : m.stream_pos,
+    members: new Set(summaries.get(m.room_id)?.heroes ?? []),
+  }));
   const stateBatch = stateStatements(db, stateQueryList, undefined);
-  const nameBatch = nameQueries.length === 0 ? [] : stateStatements(db, nameQueries, { types: ["m.room.name", "m.room.avatar"] });
+  const nameBatch = nameQueries.length === 0 ? [] : stateStatements(db, nameQueries, { types: ["m.room.name", "m.room.avatar", "m.room.member"] });
   const stateResults = stateBatch.length + nameBatch.length === 0 ? [] : await db.batch([...stateBatch, ...nameBatch]);
   const states = readStates(stateResults.slice(0, stateBatch.length));
   const names = readStates(stateResults.slice(stateBatch.length));
@@ -260,7 +266,16 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
     };
     if (initial) room["initial"] = true;
     if (config.lists.length > 0) room["lists"] = config.lists;
+    const heroProfiles = new Map<string, JsonObject>();
     for (const row of names.get(m.room_id) ?? []) {
+      if (row.type === "m.room.member") {
+        const content = (JSON.parse(row.event_json) as { content?: Record<string, JsonValue> }).content ?? {};
+        const hero: Record<string, JsonValue> = { user_id: row.state_key ?? "" };
+        if (row.redacted_because === null && typeof content["displayname"] === "string") hero["displayname"] = content["displayname"];
+        if (row.redacted_because === null && typeof content["avatar_url"] === "string") hero["avatar_url"] = content["avatar_url"];
+        heroProfiles.set(row.state_key ?? "", hero);
+        continue;
+      }
       if (!initial && row.stream_pos <= since!) continue;
       const content = (JSON.parse(row.event_json) as { content?: Record<string, JsonValue> }).content ?? {};
       const value = row.type === "m.room.name" ? content["name"] : content["url"];
@@ -270,7 +285,7 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
     if (summary !== undefined) {
       room["joined_count"] = summary.joined;
       room["invited_count"] = summary.invited;
-      if (summary.heroes !== undefined && (initial || summary.changed)) room["heroes"] = summary.heroes.map((id) => ({ user_id: id }));
+      if (summary.heroes !== undefined && (initial || summary.changed)) room["heroes"] = summary.heroes.map((id) => heroProfiles.get(id) ?? { user_id: id });
     }
     if (direct.has(m.room_id)) room["is_dm"] = true;
     const counts = unread.get(m.room_id)?.room;

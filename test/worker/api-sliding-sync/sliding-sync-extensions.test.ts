@@ -51,6 +51,17 @@ describe("simplified sliding sync filters and extensions", () => {
     expect(roomsOf(res.body)[plain]!["lists"]).toEqual(["rooms", "untyped"]);
   });
 
+  it("a nameless room's heroes carry their display names", async () => {
+    const [alice, bob] = await users(call, 2);
+    const roomId = await createRoom(call, alice!, { invite: [bob!.userId] });
+    await expectStatus(call("POST", path(roomId, "join"), { token: bob!.accessToken }), 200);
+    await expectStatus(call("PUT", `profile/${encodeURIComponent(bob!.userId)}/displayname`, { token: bob!.accessToken, body: { displayname: "Bobby" } }), 200);
+    const marker = await send(call, bob!, roomId, "marker");
+    await syncUntil(call, alice!, roomId, (events) => events.some((e) => e.event_id === marker));
+    const res = await expectStatus(slide(call, alice!, { room_subscriptions: { [roomId]: { timeline_limit: 1, required_state: [] } } }), 200);
+    expect(roomsOf(res.body)[roomId]!["heroes"]).toEqual([{ user_id: bob!.userId, displayname: "Bobby" }]);
+  });
+
   it("typing and receipts extensions", async () => {
     const [alice, bob] = await users(call, 2);
     const roomId = await createRoom(call, alice!, { invite: [bob!.userId] });

@@ -29,6 +29,7 @@ describe("simplified sliding sync", () => {
     expect(first.body["lists"]).toEqual({ all: { count: 3 } });
     const rooms = roomsOf(first.body);
     expect(Object.keys(rooms).sort()).toEqual([a, c].sort());
+    expect(rooms[a]!["heroes"]).toEqual([]);
     const roomA = rooms[a]!;
     expect(roomA["initial"]).toBe(true);
     expect((roomA["bump_stamp"] as number) > (rooms[c]!["bump_stamp"] as number)).toBe(true);
@@ -63,6 +64,9 @@ describe("simplified sliding sync", () => {
     };
     const all = await stateFor([["*", "*"]]);
     expect(all).toEqual(expect.arrayContaining(["m.room.create|", "m.room.name|", `m.room.member|${alice!.userId}`, `m.room.member|${bob!.userId}`]));
+    const hero = await expectStatus(slide(call, bob!, { room_subscriptions: { [roomId]: { timeline_limit: 1, required_state: [] } } }), 200);
+    // The room has a name, so no heroes; a nameless room's heroes carry their display names.
+    expect(roomsOf(hero.body)[roomId]!["heroes"]).toBeUndefined();
     const lazy = await stateFor([["m.room.member", "$LAZY"]]);
     expect(lazy.sort()).toEqual([`m.room.member|${alice!.userId}`, `m.room.member|${bob!.userId}`].sort());
     expect(await stateFor([["m.room.member", "$ME"]])).toEqual([`m.room.member|${alice!.userId}`]);
