@@ -117,10 +117,11 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
   // Leaves: a kick is listed (the user may not know of it); the user's own leave only when it
   // happened after pos (the client has the room from before; with no per-connection record, pos
   // stands for "sent on this connection").
-  const leaves = snapshot.memberships.filter((m) => m.membership === "leave");
+  // Leaves (was it a kick?) and invites (`is_direct`) need their membership event.
+  const leavesAndInvites = snapshot.memberships.filter((m) => m.membership === "leave" || m.membership === "invite");
   const joinedIds = snapshot.memberships.filter((m) => m.membership === "join").map((m) => m.room_id);
   // Recency: a joined room's last event; another room's the user's membership event.
-  const [lastEvents, kicks, createTypes] = await db.batch([
+  const [lastEvents, membershipEvents, createTypes] = await db.batch([
     db
       .prepare(
         `SELECT j.value AS room_id, (SELECT MAX(e.stream_pos) FROM events e WHERE e.room_id = j.value AND e.stream_pos <= ?1) AS pos,
@@ -129,7 +130,12 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
          FROM json_each(?2) j`,
       )
       .bind(position, JSON.stringify(joinedIds), JSON.stringify(BUMP_TYPES)),
-    db.prepare("SELECT event_id FROM events WHERE event_id IN (SELECT value FROM json_each(?)) AND sender <> ?").bind(JSON.stringify(leaves.map((m) => m.event_id)), userId),
+    db
+      .prepare(
+        `SELECT event_id, sender <> ?2 AS by_other, json_extract(event_json, '$.content.is_direct') IS 1 AS is_direct
+         FROM events WHERE event_id IN (SELECT value FROM json_each(?1))`,
+      )
+      .bind(JSON.stringify(leavesAndInvites.map((m) => m.event_id)), userId),
     db
       .prepare(
         `SELECT cs.room_id, json_extract(e.event_json, '$.content.type') AS room_type FROM current_state cs JOIN events e ON e.event_id = cs.event_id
@@ -140,9 +146,12 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
   const roomType = new Map(
     ((createTypes?.results ?? []) as { room_id: string; room_type: unknown }[]).map((r) => [r.room_id, typeof r.room_type === "string" ? r.room_type : null]),
   );
-  const kicked = new Set(((kicks?.results ?? []) as { event_id: string }[]).map((r) => r.event_id));
+  const membershipRows = (membershipEvents?.results ?? []) as { event_id: string; by_other: number; is_direct: number }[];
+  const kickedOrInvitedByOther = new Set(membershipRows.filter((r) => r.by_other === 1).map((r) => r.event_id));
+  const directInvites = new Set(membershipRows.filter((r) => r.is_direct === 1).map((r) => r.event_id));
+  const kicked = (m: SyncMembership) => m.membership === "leave" && kickedOrInvitedByOther.has(m.event_id);
   const listed = snapshot.memberships.filter(
-    (m) => LISTED.has(m.membership) || (m.membership === "leave" && (kicked.has(m.event_id) || (since !== undefined && m.stream_pos > since))),
+    (m) => LISTED.has(m.membership) || (m.membership === "leave" && (kicked(m) || (since !== undefined && m.stream_pos > since))),
   );
   const recency = new Map(listed.map((m) => [m.room_id, m.stream_pos]));
   const bump = new Map(recency);
@@ -151,7 +160,9 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
     if (row.bump !== null) bump.set(row.room_id, row.bump);
   }
   const sorted = [...listed].sort((a, b) => recency.get(b.room_id)! - recency.get(a.room_id)! || a.room_id.localeCompare(b.room_id));
+  // DMs: the m.direct account data, and invites marked is_direct (the client has not recorded them yet).
   const direct = directRooms(directContent);
+  for (const m of snapshot.memberships) if (m.membership === "invite" && directInvites.has(m.event_id)) direct.add(m.room_id);
 
   // Which rooms the rules select, with their combined config.
   const configs = new Map<string, Config>();
@@ -295,7 +306,11 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
   }
   for (const m of invites) {
     const key = m.membership === "invite" ? "invite_state" : "knock_state";
-    rooms[m.room_id] = { membership: m.membership, initial: true, bump_stamp: bump.get(m.room_id)!, [key]: stripped.get(m.room_id) ?? [] };
+    const room: Record<string, JsonValue> = { membership: m.membership, initial: true, bump_stamp: bump.get(m.room_id)!, [key]: stripped.get(m.room_id) ?? [] };
+    if (direct.has(m.room_id)) room["is_dm"] = true;
+    const lists = configs.get(m.room_id)!.lists;
+    if (lists.length > 0) room["lists"] = lists;
+    rooms[m.room_id] = room;
   }
 
   // Extensions, each only when enabled.

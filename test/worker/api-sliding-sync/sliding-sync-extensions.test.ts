@@ -13,7 +13,7 @@ describe("simplified sliding sync filters and extensions", () => {
   it("is_invite and is_dm filters; an invite carries invite_state", async () => {
     const [alice, bob] = await users(call, 2);
     const joined = await createRoom(call, bob!);
-    const invited = await createRoom(call, alice!, { invite: [bob!.userId], name: "Invite me" });
+    const invited = await createRoom(call, alice!, { invite: [bob!.userId], name: "Invite me", is_direct: true });
     await expectStatus(
       call("PUT", `user/${encodeURIComponent(bob!.userId)}/account_data/m.direct`, { token: bob!.accessToken, body: { [alice!.userId]: [joined] } }),
       200,
@@ -25,9 +25,10 @@ describe("simplified sliding sync filters and extensions", () => {
       dms: { ranges: [[0, 9]], timeline_limit: 1, required_state: [], filters: { is_dm: true } },
     };
     const res = await expectStatus(slide(call, bob!, { lists, extensions: { account_data: { enabled: true } } }), 200);
-    expect(res.body["lists"]).toEqual({ invites: { count: 1 }, dms: { count: 1 } });
+    expect(res.body["lists"]).toEqual({ invites: { count: 1 }, dms: { count: 2 } });
     const rooms = roomsOf(res.body);
-    expect(rooms[invited]).toMatchObject({ membership: "invite", initial: true });
+    expect(rooms[invited]).toMatchObject({ membership: "invite", initial: true, is_dm: true });
+    expect((rooms[invited]!["lists"] as string[]).sort()).toEqual(["dms", "invites"]);
     expect((rooms[invited]!["invite_state"] as Json[]).some((e) => e["type"] === "m.room.name")).toBe(true);
     expect(rooms[joined]).toMatchObject({ membership: "join", is_dm: true, lists: ["dms"] });
     const accountData = (res.body["extensions"] as Record<string, Json>)["account_data"]!;
