@@ -121,7 +121,7 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
   const leavesAndInvites = snapshot.memberships.filter((m) => m.membership === "leave" || m.membership === "invite");
   const joinedIds = snapshot.memberships.filter((m) => m.membership === "join").map((m) => m.room_id);
   // Recency: a joined room's last event; another room's the user's membership event.
-  const [lastEvents, membershipEvents, createTypes] = await db.batch([
+  const [lastEvents, membershipEvents, createTypes, tagRows] = await db.batch([
     db
       .prepare(
         `SELECT j.value AS room_id, (SELECT MAX(e.stream_pos) FROM events e WHERE e.room_id = j.value AND e.stream_pos <= ?1) AS pos,
@@ -142,7 +142,15 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
          WHERE cs.room_id IN (SELECT value FROM json_each(?)) AND cs.type = 'm.room.create' AND cs.state_key = ''`,
       )
       .bind(JSON.stringify(snapshot.memberships.map((m) => m.room_id))),
+    db.prepare("SELECT room_id, content FROM account_data WHERE user_id = ? AND type = 'm.tag' AND stream_pos <= ?").bind(userId, snapshot.accountPosition),
   ]);
+  const tagsOf = new Map(
+    ((tagRows?.results ?? []) as { room_id: string; content: string }[]).map((r) => {
+      const tags = (JSON.parse(r.content) as { tags?: unknown }).tags;
+      return [r.room_id, new Set(tags !== null && typeof tags === "object" ? Object.keys(tags) : [])] as const;
+    }),
+  );
+  const tagged = (roomId: string, tags: readonly string[]) => tags.some((t) => tagsOf.get(roomId)?.has(t) === true);
   const roomType = new Map(
     ((createTypes?.results ?? []) as { room_id: string; room_type: unknown }[]).map((r) => [r.room_id, typeof r.room_type === "string" ? r.room_type : null]),
   );
@@ -180,7 +188,9 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
         (list.filters.isDm === undefined || direct.has(m.room_id) === list.filters.isDm) &&
         (list.filters.isInvite === undefined || (m.membership === "invite") === list.filters.isInvite) &&
         (list.filters.roomTypes === undefined || list.filters.roomTypes.includes(roomType.get(m.room_id) ?? null)) &&
-        (list.filters.notRoomTypes === undefined || !list.filters.notRoomTypes.includes(roomType.get(m.room_id) ?? null)),
+        (list.filters.notRoomTypes === undefined || !list.filters.notRoomTypes.includes(roomType.get(m.room_id) ?? null)) &&
+        (list.filters.tags === undefined || tagged(m.room_id, list.filters.tags)) &&
+        (list.filters.notTags === undefined || !tagged(m.room_id, list.filters.notTags)),
     );
     lists[name] = { count: matching.length };
     for (const i of indicesInRanges(list.ranges, matching.length)) add(matching[i]!.room_id, list, name);

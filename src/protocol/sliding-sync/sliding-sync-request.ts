@@ -29,6 +29,10 @@ export interface ListFilters {
   readonly roomTypes?: readonly (string | null)[];
   /** …and not among these (wins over `roomTypes`). */
   readonly notRoomTypes?: readonly (string | null)[];
+  /** The room has one of these tags (`m.tag` room account data)… */
+  readonly tags?: readonly string[];
+  /** …and none of these (wins over `tags`). */
+  readonly notTags?: readonly string[];
 }
 
 export interface ListConfig extends RoomConfig {
@@ -128,7 +132,13 @@ function parseRanges(value: JsonValue | undefined, where: string): Result<ListCo
 function parseFilters(value: JsonValue | undefined, where: string): Result<ListFilters, SlidingSyncBodyError> {
   if (value === undefined) return ok({});
   if (!isJsonObject(value)) return badJson(`${where}.filters must be an object`);
-  const out: { isDm?: boolean; isInvite?: boolean; roomTypes?: (string | null)[]; notRoomTypes?: (string | null)[] } = {};
+  const out: { isDm?: boolean; isInvite?: boolean; roomTypes?: (string | null)[]; notRoomTypes?: (string | null)[]; tags?: string[]; notTags?: string[] } = {};
+  for (const [key, field] of [["tags", "tags"], ["not_tags", "notTags"]] as const) {
+    const tags = value[key];
+    if (tags === undefined) continue;
+    if (!Array.isArray(tags) || !tags.every((t) => typeof t === "string")) return badJson(`${where}.filters.${key} must be a list of strings`);
+    out[field] = tags as string[];
+  }
   for (const [key, field] of [["room_types", "roomTypes"], ["not_room_types", "notRoomTypes"]] as const) {
     const types = value[key];
     if (types === undefined) continue;

@@ -63,6 +63,26 @@ describe("simplified sliding sync filters and extensions", () => {
     expect(roomsOf(res.body)[roomId]!["heroes"]).toEqual([{ user_id: bob!.userId, displayname: "Bobby" }]);
   });
 
+  it("tags and not_tags filters", async () => {
+    const [alice] = await users(call, 1);
+    const favourite = await createRoom(call, alice!);
+    const other = await createRoom(call, alice!);
+    await expectStatus(
+      call("PUT", `user/${encodeURIComponent(alice!.userId)}/rooms/${encodeURIComponent(favourite)}/tags/m.favourite`, { token: alice!.accessToken, body: {} }),
+      200,
+    );
+    const marker = await send(call, alice!, other, "marker");
+    await syncUntil(call, alice!, other, (events) => events.some((e) => e.event_id === marker));
+    const lists = {
+      favourites: { timeline_limit: 0, required_state: [], filters: { tags: ["m.favourite"] } },
+      rest: { timeline_limit: 0, required_state: [], filters: { not_tags: ["m.favourite"] } },
+    };
+    const res = await expectStatus(slide(call, alice!, { lists }), 200);
+    expect(res.body["lists"]).toEqual({ favourites: { count: 1 }, rest: { count: 1 } });
+    expect(roomsOf(res.body)[favourite]!["lists"]).toEqual(["favourites"]);
+    expect(roomsOf(res.body)[other]!["lists"]).toEqual(["rest"]);
+  });
+
   it("typing and receipts extensions", async () => {
     const [alice, bob] = await users(call, 2);
     const roomId = await createRoom(call, alice!, { invite: [bob!.userId] });

@@ -56,6 +56,7 @@ describe("parseSlidingSyncRequest", () => {
     [{ room_subscriptions: { nope: { timeline_limit: 1 } } }, "invalid_param"],
     [{ extensions: { e2ee: { enabled: "yes" } } }, "bad_json"],
     [{ pos: 3 }, "bad_json"],
+    [{ lists: { a: { timeline_limit: 1, filters: { not_tags: [null] } } } }, "bad_json"],
     [{ lists: { a: { timeline_limit: 1, filters: { room_types: [1] } } } }, "bad_json"],
     [{ lists: { a: { timeline_limit: 1, required_state: { include: [{ type: 1 }] } } } }, "bad_json"],
     [{ lists: { a: { timeline_limit: 1, required_state: { lazy_members: "yes" } } } }, "bad_json"],
