@@ -3,20 +3,18 @@
 import type { JsonObject, JsonValue } from "../protocol/json-value";
 import { err, ok, type Result } from "../protocol/result";
 import { indicesInRanges, type RequiredStatePair, type RoomConfig, type SlidingSyncRequest } from "../protocol/sliding-sync/sliding-sync-request";
-import { accountDataChanges, getAccountData } from "./account-data";
+import { getAccountData } from "./account-data";
 import { formatClientEvent } from "./client-event";
-import { deviceListsForSync } from "./device-lists-for-sync";
 import { relatedRows, type EventRowWithRelated } from "./event-rows";
-import { oneTimeKeyCounts, unusedFallbackKeyTypes } from "./one-time-key-counts";
 import type { PositionWaiter } from "./sync-response";
-import { ephemeralForSync, type TypingReader } from "./sync-ephemeral";
+import type { TypingReader } from "./sync-ephemeral";
 import { readSummaries, summaryStatements } from "./sync-room-summary";
 import { readSyncSnapshot, type SyncMembership } from "./sync-snapshot";
 import { readStates, stateStatements, type StateQuery } from "./sync-state";
 import { readStrippedState, strippedStateStatement } from "./sync-stripped-state";
 import { readTimelines, timelinesStatement, type TimelineQuery, type TimelinesRequest } from "./sync-timeline";
-import { formatSyncToken, parseSyncToken, tokenAt, type SyncStream, type SyncToken } from "./sync-token";
-import { toDeviceForSync } from "./to-device-for-sync";
+import { formatSyncToken, parseSyncToken, tokenAt, type SyncToken } from "./sync-token";
+import { slidingSyncExtensions, watchedStreams } from "./sliding-sync-extensions";
 import { readUnread, unreadStatements } from "./unread-counts";
 
 export interface UnknownPos {
@@ -323,85 +321,11 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
     rooms[m.room_id] = room;
   }
 
-  // Extensions, each only when enabled.
-  const ext = request.extensions;
-  const extensions: Record<string, JsonValue> = {};
-  const token: { -readonly [K in keyof SyncToken]: number } = { ...(sinceToken ?? tokenAt(0)), pdu: position, account_data: snapshot.accountPosition };
-  let extensionNews = false;
-  if (ext.toDevice !== undefined) {
-    const sinceText = ext.toDevice.since;
-    const sinceTd = sinceText !== undefined && /^(0|[1-9][0-9]{0,15})$/.test(sinceText) ? Number(sinceText) : 0;
-    const toDevice = await toDeviceForSync(db, { userId, deviceId, since: sinceTd });
-    extensions["to_device"] = { next_batch: String(toDevice.position), events: toDevice.events.map((e) => ({ ...e })) };
-    token.to_device = toDevice.position;
-    extensionNews ||= toDevice.events.length > 0;
-  }
-  if (ext.e2ee === true) {
-    const [lists, counts, fallback] = await Promise.all([
-      deviceListsForSync(db, { userId, since: since === undefined ? undefined : sinceToken!.device_lists, sincePdu: since, pduPosition: position }),
-      oneTimeKeyCounts(db, userId, deviceId),
-      unusedFallbackKeyTypes(db, userId, deviceId),
-    ]);
-    extensions["e2ee"] = {
-      device_lists: { changed: lists.changed, left: lists.left },
-      device_one_time_keys_count: counts,
-      device_unused_fallback_key_types: fallback,
-    };
-    token.device_lists = lists.position;
-    extensionNews ||= lists.changed.length + lists.left.length > 0;
-  }
-  if (ext.accountData === true) {
-    const changes = since === undefined ? await accountDataChanges(db, userId, 0, snapshot.accountPosition) : snapshot.accountData;
-    const global = changes.filter((c) => c.roomId === undefined).map((c) => ({ type: c.type, content: c.content }));
-    const perRoom: Record<string, JsonValue[]> = {};
-    for (const c of changes) if (c.roomId !== undefined) (perRoom[c.roomId] ??= []).push({ type: c.type, content: c.content });
-    extensions["account_data"] = { global, rooms: perRoom };
-    extensionNews ||= changes.length > 0;
-  }
-  if (ext.typing === true || ext.receipts === true) {
-    const joined = snapshot.memberships.filter((m) => m.membership === "join").map((m) => m.room_id);
-    const ephemeral = await ephemeralForSync(db, input.typing, {
-      userId,
-      joinedRoomIds: joined,
-      since: sinceToken === undefined ? undefined : { typing: sinceToken.typing, receipt: sinceToken.receipt, presence: sinceToken.presence },
-      now: input.now,
-    });
-    const pick = (type: string): Record<string, JsonValue> => {
-      const out: Record<string, JsonValue> = {};
-      for (const [roomId, events] of ephemeral.rooms) {
-        const event = events.find((e) => e["type"] === type);
-        if (event !== undefined) out[roomId] = event;
-      }
-      return out;
-    };
-    if (ext.typing === true) {
-      const typing = pick("m.typing");
-      extensions["typing"] = { rooms: typing };
-      token.typing = ephemeral.positions.typing;
-      extensionNews ||= Object.keys(typing).length > 0;
-    }
-    if (ext.receipts === true) {
-      const receipts = pick("m.receipt");
-      extensions["receipts"] = { rooms: receipts };
-      token.receipt = ephemeral.positions.receipt;
-      extensionNews ||= Object.keys(receipts).length > 0;
-    }
-  }
-  const body: JsonObject = { pos: formatSyncToken(token), lists, rooms, extensions };
-  return ok({ body, token, empty: Object.keys(rooms).length === 0 && !extensionNews });
+  const ext = await slidingSyncExtensions(db, { userId, deviceId, now: input.now, typing: input.typing, request: request.extensions, snapshot, since: sinceToken });
+  const token: SyncToken = { ...(sinceToken ?? tokenAt(0)), ...ext.positions, pdu: position, account_data: snapshot.accountPosition };
+  const body: JsonObject = { pos: formatSyncToken(token), lists, rooms, extensions: ext.extensions };
+  return ok({ body, token, empty: Object.keys(rooms).length === 0 && !ext.news });
 }
-
-/** The streams a request's answer reads: room events and account data always, the others as extensions ask. */
-function watchedStreams(request: SlidingSyncRequest): SyncStream[] {
-  const ext = request.extensions;
-  const streams: SyncStream[] = ["pdu", "account_data"];
-  if (ext.toDevice !== undefined) streams.push("to_device");
-  if (ext.e2ee === true) streams.push("device_lists");
-  if (ext.typing === true) streams.push("typing");
-  if (ext.receipts === true) streams.push("receipt");
-  return streams;
-}
-
 /** Answers at once when there is something to say or no `pos`; otherwise waits on the notifier up to `timeoutMs`. */
 export async function slidingSyncWithLongPoll(
   db: D1Database,
@@ -412,7 +336,7 @@ export async function slidingSyncWithLongPoll(
   let result = await buildSlidingSync(db, input);
   if (!result.ok || !result.value.empty || input.pos === undefined || input.timeoutMs <= 0) return result;
   const deadline = clock() + input.timeoutMs;
-  const watched = watchedStreams(input.request);
+  const watched = watchedStreams(input.request.extensions);
   for (;;) {
     const remaining = deadline - clock();
     if (remaining <= 0) return result;
