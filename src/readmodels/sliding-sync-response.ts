@@ -119,7 +119,8 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
   const leavesAndInvites = snapshot.memberships.filter((m) => m.membership === "leave" || m.membership === "invite");
   const joinedIds = snapshot.memberships.filter((m) => m.membership === "join").map((m) => m.room_id);
   // Recency: a joined room's last event; another room's the user's membership event.
-  const [lastEvents, membershipEvents, createTypes, tagRows] = await db.batch([
+  const bans = snapshot.memberships.filter((m) => m.membership === "ban").map((m) => m.room_id);
+  const [lastEvents, membershipEvents, createTypes, tagRows, everJoined] = await db.batch([
     db
       .prepare(
         `SELECT j.value AS room_id, (SELECT MAX(e.stream_pos) FROM events e WHERE e.room_id = j.value AND e.stream_pos <= ?1) AS pos,
@@ -141,7 +142,16 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
       )
       .bind(JSON.stringify(snapshot.memberships.map((m) => m.room_id))),
     db.prepare("SELECT room_id, content FROM account_data WHERE user_id = ? AND type = 'm.tag' AND stream_pos <= ?").bind(userId, snapshot.accountPosition),
+    // A room the user is banned from is listed only if they were ever joined to it (MSC4186).
+    db
+      .prepare(
+        `SELECT DISTINCT sc.room_id FROM state_changes sc JOIN events e ON e.event_id = sc.event_id
+         WHERE sc.room_id IN (SELECT value FROM json_each(?)) AND sc.type = 'm.room.member' AND sc.state_key = ?
+           AND json_extract(e.event_json, '$.content.membership') = 'join'`,
+      )
+      .bind(JSON.stringify(bans), userId),
   ]);
+  const wasJoined = new Set(((everJoined?.results ?? []) as { room_id: string }[]).map((r) => r.room_id));
   const tagsOf = new Map(
     ((tagRows?.results ?? []) as { room_id: string; content: string }[]).map((r) => {
       const tags = (JSON.parse(r.content) as { tags?: unknown }).tags;
@@ -157,7 +167,7 @@ export async function buildSlidingSync(db: D1Database, input: SlidingSyncInput):
   const directInvites = new Set(membershipRows.filter((r) => r.is_direct === 1).map((r) => r.event_id));
   const kicked = (m: SyncMembership) => m.membership === "leave" && kickedOrInvitedByOther.has(m.event_id);
   const listed = snapshot.memberships.filter(
-    (m) => LISTED.has(m.membership) || (m.membership === "leave" && (kicked(m) || (since !== undefined && m.stream_pos > since))),
+    (m) => (LISTED.has(m.membership) && (m.membership !== "ban" || wasJoined.has(m.room_id))) || (m.membership === "leave" && (kicked(m) || (since !== undefined && m.stream_pos > since))),
   );
   const recency = new Map(listed.map((m) => [m.room_id, m.stream_pos]));
   const bump = new Map(recency);

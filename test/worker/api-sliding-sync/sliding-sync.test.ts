@@ -94,6 +94,17 @@ describe("simplified sliding sync", () => {
     const res = await expectStatus(slide(call, bob!, { lists: { all: { ranges: [[0, 9]], timeline_limit: 1, required_state: [] } } }), 200);
     expect(res.body["lists"]).toEqual({ all: { count: 1 } });
     expect(Object.keys(roomsOf(res.body))).toEqual([kickedFrom]);
+    // Banned from a room never joined: not listed; banned after joining: listed.
+    const neverJoined = await createRoom(call, alice!);
+    await expectStatus(call("POST", path(neverJoined, "ban"), { token: alice!.accessToken, body: { user_id: bob!.userId } }), 200);
+    await expectStatus(call("POST", path(kickedFrom, "ban"), { token: alice!.accessToken, body: { user_id: bob!.userId } }), 200);
+    const banned = (roomId: string) =>
+      syncUntil(call, alice!, roomId, (events) => events.some((e) => e.type === "m.room.member" && e.state_key === bob!.userId && e.content["membership"] === "ban"));
+    await banned(neverJoined);
+    await banned(kickedFrom);
+    const after = await expectStatus(slide(call, bob!, { lists: { all: { ranges: [[0, 9]], timeline_limit: 1, required_state: [] } } }), 200);
+    expect(Object.keys(roomsOf(after.body))).toEqual([kickedFrom]);
+    expect(roomsOf(after.body)[kickedFrom]!["membership"]).toBe("ban");
     expect(roomsOf(res.body)[kickedFrom]!["membership"]).toBe("leave");
   });
 
