@@ -27,6 +27,13 @@ import { killAll, startServer, type StartedServer } from "./started-server";
 const MEGOLM = "m.megolm.v1.aes-sha2";
 const WAIT = 20_000;
 
+/** createRoom options for an encrypted (megolm) room inviting `invitee`: a named private room, or a direct chat. */
+const encryptedRoom = (invitee: Account, shape: { readonly name: string } | "direct") => ({
+  ...(shape === "direct" ? { preset: Preset.TrustedPrivateChat, is_direct: true } : { name: shape.name, preset: Preset.PrivateChat }),
+  invite: [invitee.userId],
+  initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: MEGOLM } }],
+});
+
 let server: StartedServer;
 let dir: string;
 let log: HttpLog;
@@ -152,12 +159,7 @@ describe("matrix-js-sdk end-to-end encryption", () => {
   });
 
   it("alice creates an encrypted room and bob joins; each client then knows the other's device", async () => {
-    ({ room_id: roomId } = await alice.createRoom({
-      name: "Secrets",
-      preset: Preset.PrivateChat,
-      invite: [bobAccount.userId],
-      initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: MEGOLM } }],
-    }));
+    ({ room_id: roomId } = await alice.createRoom(encryptedRoom(bobAccount, { name: "Secrets" })));
     await roomOf(bob, roomId, WAIT);
     await bob.joinRoom(roomId);
     await waitFor(() => roomOf(alice, roomId).then((r) => r.getMember(bobAccount.userId)?.membership === "join"), WAIT, "alice to see bob joined");
@@ -242,12 +244,7 @@ describe("matrix-js-sdk end-to-end encryption", () => {
   });
 
   it("alice messages bob in a new encrypted room while he is only invited; once he joins he reads it", async () => {
-    const { room_id: dmId } = await alice.createRoom({
-      preset: Preset.TrustedPrivateChat,
-      is_direct: true,
-      invite: [bobAccount.userId],
-      initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: MEGOLM } }],
-    });
+    const { room_id: dmId } = await alice.createRoom(encryptedRoom(bobAccount, "direct"));
     const aliceDm = await roomOf(alice, dmId, WAIT);
     await waitFor(() => aliceDm.getMember(bobAccount.userId)?.membership === "invite", WAIT, "alice to see bob invited");
     await waitFor(() => alice.getCrypto()!.isEncryptionEnabledInRoom(dmId), WAIT, "the DM encrypted in alice's crypto");
@@ -328,12 +325,7 @@ describe("matrix-js-sdk end-to-end encryption", () => {
   it("carol joins an encrypted room of alice's and reads it; when she leaves, alice's sync lists her under device_lists.left", async () => {
     const carolAccount = await register(server, "carol");
     const carol = await startSyncing(await cryptoClientFor(server, carolAccount, log, "carol"));
-    const { room_id: clubId } = await alice.createRoom({
-      name: "Club",
-      preset: Preset.PrivateChat,
-      invite: [carolAccount.userId],
-      initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: MEGOLM } }],
-    });
+    const { room_id: clubId } = await alice.createRoom(encryptedRoom(carolAccount, { name: "Club" }));
     await roomOf(carol, clubId, WAIT);
     const beforeJoin = log.exchanges.length;
     await carol.joinRoom(clubId);
@@ -358,12 +350,7 @@ describe("matrix-js-sdk end-to-end encryption", () => {
   it("dave, in an encrypted room with alice, deactivates his account; his devices and keys go and alice's sync says she no longer shares a room with him", async () => {
     const daveAccount = await register(server, "dave");
     const dave = await startSyncing(await cryptoClientFor(server, daveAccount, log, "dave"));
-    const { room_id: pubId } = await alice.createRoom({
-      name: "Pub",
-      preset: Preset.PrivateChat,
-      invite: [daveAccount.userId],
-      initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: MEGOLM } }],
-    });
+    const { room_id: pubId } = await alice.createRoom(encryptedRoom(daveAccount, { name: "Pub" }));
     await roomOf(dave, pubId, WAIT);
     await dave.joinRoom(pubId);
     await step("alice's client to see dave's device", () =>
@@ -390,12 +377,7 @@ describe("matrix-js-sdk end-to-end encryption", () => {
   });
 
   it("alice's encrypted lines in a one-to-one room count as notifications for bob, though the server cannot read them", async () => {
-    const { room_id: dmId } = await alice.createRoom({
-      preset: Preset.TrustedPrivateChat,
-      is_direct: true,
-      invite: [bobAccount.userId],
-      initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: MEGOLM } }],
-    });
+    const { room_id: dmId } = await alice.createRoom(encryptedRoom(bobAccount, "direct"));
     await roomOf(bob, dmId, WAIT);
     await bob.joinRoom(dmId);
     await waitFor(() => roomOf(alice, dmId).then((r) => r.getMember(bobAccount.userId)?.membership === "join"), WAIT, "alice to see bob joined");
